@@ -1,0 +1,24 @@
+import type { App, ServerDeps } from '../http.ts';
+import { areaRoutes } from './areas/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { childcareRoutes } from './childcare/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { personRoutes } from './persons/routes.ts';
+import { userRoutes } from './users/routes.ts';
+
+/** Every API module, registered under /api. */
+export async function registerModules(app: App, deps: ServerDeps): Promise<void> {
+  await healthRoutes(app, deps);
+  await app.register(
+    async (v1) => {
+      await authRoutes(v1 as App, deps);
+      await areaRoutes(v1 as App, deps);
+      await childcareRoutes(v1 as App, deps);
+      await personRoutes(v1 as App, deps);
+      await userRoutes(v1 as App, deps);
+      await auditRoutes(v1 as App, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+}

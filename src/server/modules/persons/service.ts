@@ -1,0 +1,78 @@
+/** Reading the registry: scoped, masked, and every read of personal data audited. */
+import { parseIdNumber } from '../../../domain/id-number.ts';
+import { managementAreaOf, managementArea } from '../../../domain/areas.ts';
+import type { Ctx } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import * as store from './store.ts';
+
+type Row = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
+
+export function toView(r: Row) {
+  return {
+    id: r.id,
+    idNumberMasked: r.id_number_masked,
+    name: r.name,
+    sex: r.sex,
+    birthDate: r.birth_date,
+    areaCode: r.area_code,
+    streetCode: r.street_code,
+    hukouAreaCode: r.hukou_area_code,
+    phoneMasked: r.phone_masked,
+    deathDate: r.death_date,
+  };
+}
+
+export async function getPerson(ctx: Ctx, id: number) {
+  const row = await store.findPerson(ctx.trx, ctx.actor, id);
+  ctx.audit({ action: 'person.read', subjectType: 'person', subjectId: id, outcome: row ? 'success' : 'denied' });
+  if (!row) throw new AppError('person.not_found');
+  return toView(row);
+}
+
+export async function searchPersons(ctx: Ctx, q: { name?: string; idNumber?: string; areaCode?: string; limit: number }) {
+  let idBidx: string | undefined;
+  if (q.idNumber) {
+    const parsed = parseIdNumber(q.idNumber);
+    if (!parsed.ok) {
+      throw new AppError('id.invalid', { reason: parsed.message.zh }, [
+        { path: 'querystring:/idNumber', code: parsed.code, message: { 'zh-CN': parsed.message.zh, en: parsed.message.en } },
+      ]);
+    }
+    idBidx = ctx.cipher.blindIndex(parsed.value.normalized);
+  }
+  const rows = await store.searchPersons(ctx.trx, ctx.actor, { name: q.name, idBidx, areaCode: q.areaCode, limit: q.limit });
+  ctx.audit({
+    action: 'person.search',
+    outcome: 'success',
+    details: { name: q.name ?? null, byIdNumber: Boolean(q.idNumber), areaCode: q.areaCode ?? null, results: rows.length },
+  });
+  return rows.map(toView);
+}
+
+/** A citizen's own record and children. */
+export async function myPerson(ctx: Ctx) {
+  const personId = ctx.actor.personId;
+  const me = personId ? await store.findPerson(ctx.trx, ctx.actor, personId) : undefined;
+  if (!me || !personId) throw new AppError('person.not_found');
+  const children = await store.childrenOf(ctx.trx, ctx.actor, personId);
+  ctx.audit({ action: 'person.read_own', subjectType: 'person', subjectId: personId, outcome: 'success', details: { children: children.length } });
+  const area = me.hukou_area_code ? managementArea(managementAreaOf(me.hukou_area_code) ?? '') : undefined;
+  return {
+    idNumberMasked: me.id_number_masked,
+    name: me.name,
+    sex: me.sex,
+    birthDate: me.birth_date,
+    hukouAreaCode: me.hukou_area_code,
+    hukouAreaName: area?.name ?? null,
+    children: children.map((c) => ({ name: c.name, birthDate: c.birth_date, idNumberMasked: c.id_number_masked })),
+  };
+}
+
+/** Shows a full ID number: needs `person.reveal`, a stated reason, and is audited. */
+export async function revealIdNumber(ctx: Ctx, id: number, reason: string) {
+  if (reason.trim().length < 4) throw new AppError('person.reveal_reason_required');
+  const row = await store.encryptedIdOf(ctx.trx, ctx.actor, id);
+  ctx.audit({ action: 'person.reveal_id', subjectType: 'person', subjectId: id, outcome: row ? 'success' : 'denied', details: { reason } });
+  if (!row) throw new AppError('person.not_found');
+  return ctx.cipher.decrypt(row.id_number_enc);
+}

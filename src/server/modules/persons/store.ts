@@ -1,0 +1,50 @@
+/** SQL over the person registry; every query takes the actor's scope. */
+import type { Transaction } from 'kysely';
+import type { Database } from '../../../db/schema.ts';
+import type { Actor } from '../../context.ts';
+import { personScope } from '../../scope.ts';
+
+const columns = [
+  'person.id',
+  'person.area_code',
+  'person.street_code',
+  'person.id_number_masked',
+  'person.name',
+  'person.sex',
+  'person.birth_date',
+  'person.phone_masked',
+  'person.hukou_area_code',
+  'person.mother_id',
+  'person.father_id',
+  'person.death_date',
+] as const;
+
+export function findPerson(trx: Transaction<Database>, actor: Actor, id: number) {
+  return trx.selectFrom('person').select(columns).where('person.id', '=', id).where(personScope(actor)).executeTakeFirst();
+}
+
+export function searchPersons(
+  trx: Transaction<Database>,
+  actor: Actor,
+  q: { name?: string; idBidx?: string; areaCode?: string; limit: number },
+) {
+  let query = trx.selectFrom('person').select(columns).where(personScope(actor));
+  if (q.name) query = query.where('person.name', 'like', `${q.name.replace(/[%_\\]/g, '\\$&')}%`);
+  if (q.idBidx) query = query.where('person.id_number_bidx', '=', q.idBidx);
+  if (q.areaCode) query = query.where('person.area_code', '=', q.areaCode);
+  return query.orderBy('person.id').limit(q.limit).execute();
+}
+
+export function childrenOf(trx: Transaction<Database>, actor: Actor, parentId: number) {
+  return trx
+    .selectFrom('person')
+    .select(columns)
+    .where((eb) => eb.or([eb('person.mother_id', '=', parentId), eb('person.father_id', '=', parentId)]))
+    .where(personScope(actor))
+    .orderBy('person.birth_date')
+    .execute();
+}
+
+export function encryptedIdOf(trx: Transaction<Database>, actor: Actor, id: number) {
+  return trx.selectFrom('person').select(['person.id', 'person.id_number_enc']).where('person.id', '=', id).where(personScope(actor)).executeTakeFirst();
+}

@@ -1,0 +1,64 @@
+/**
+ * Starts the platform: migrate, seed reference data (and, outside production, the demo
+ * accounts on first start), then serve the API and the web app from one process.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { buildApp } from './app.ts';
+import { createDevSmsGateway } from './auth/sms.ts';
+import { createLogger } from './logger.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+import { DEMO_ACCOUNTS, DEMO_CITIZEN_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS, seedDemo } from './seed/demo-accounts.ts';
+import { seedReference } from './seed/reference.ts';
+
+export type StartOptions = Partial<Config> & {
+  /** Seed the demo accounts and family when the database has no accounts yet. */
+  seed?: boolean;
+  logger?: Logger;
+  memory?: boolean;
+  clock?: () => Date;
+};
+
+export type Started = { url: string; close(): Promise<void>; runtime: Runtime };
+
+export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function prepareDatabase(rt: Runtime, log: Pick<Logger, 'info'>, seedDemoData: boolean): Promise<void> {
+  const applied = await migrate(rt.db);
+  if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s) on ${rt.db.describe}`);
+  await seedReference(rt.db.kysely);
+  if (!seedDemoData) return;
+  const users = await rt.db.kysely.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(users.n) > 0) return;
+  const r = await seedDemo(rt.db, rt.cipher);
+  log.info(
+    {
+      demoAccounts: DEMO_ACCOUNTS.map((a) => ({ username: a.username, role: a.role, password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRETS[a.username] })),
+    },
+    `seeded ${r.accounts.length} demo accounts (password ${DEMO_PASSWORD}; add each TOTP secret to an authenticator app, or run "npx junheng user totp <username>") and a demo family; citizen sign-in with ID ${DEMO_CITIZEN_ID.slice(0, 4)}…${DEMO_CITIZEN_ID.slice(-4)} (see README), the SMS code appears in this log`,
+  );
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<Started> {
+  const { seed = true, logger: givenLogger, clock = () => new Date(), memory, ...overrides } = opts;
+  const rt = await openRuntime({ ...overrides, memory });
+  const logger = givenLogger ?? createLogger(rt.config.logLevel);
+  await prepareDatabase(rt, logger, seed && rt.config.env !== 'production');
+  const app = await buildApp({
+    deps: { db: rt.db, cipher: rt.cipher, clock, config: rt.config, sms: createDevSmsGateway(logger) },
+    logger,
+    webDist: WEB_DIST,
+  });
+  const address = await app.listen({ port: rt.config.port, host: rt.config.host });
+  logger.info(`Junheng is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /api/docs) with ${rt.db.describe}`);
+  return {
+    url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
+    runtime: rt,
+    async close() {
+      await app.close();
+      await rt.db.close();
+    },
+  };
+}
