@@ -121,6 +121,11 @@ async function openServer(url: string, appRole?: string): Promise<Db> {
   typeOverrides.setTypeParser(INT8, (v: string) => Number(v));
   typeOverrides.setTypeParser(DATE, (v: string) => v);
   const pool = new pg.Pool({ connectionString: url, max: 10, types: typeOverrides });
+  // An idle client can lose its server (restart, terminated backend): pg then emits 'error' on
+  // the pool; without a listener that would crash the process. The next checkout reconnects.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
+  });
   let roleToSet: string | undefined;
   if (appRole) {
     const r = await pool.query('select 1 from pg_roles where rolname = $1', [appRole]);

@@ -40,7 +40,8 @@ export async function migrate(db: Db): Promise<string[]> {
       for (const m of listMigrations()) {
         const prior = byVersion.get(m.version);
         if (prior !== undefined) {
-          if (prior !== m.checksum) throw new Error(`migration ${m.version}_${m.name} was changed after it was applied`);
+          if (prior !== m.checksum)
+            throw new Error(`migration ${m.version}_${m.name} was changed after it was applied`);
           continue;
         }
         const name = m.name.replaceAll("'", "''");

@@ -2,8 +2,9 @@
  * Kunming's area hierarchy: the city (530100) → the plan's 16 management areas (14 counties
  * and two functional zones) → 150 streets/townships (街道/乡镇). Data lives in `data/areas/`.
  */
-import managementData from '../../data/areas/management-areas.json' with { type: 'json' };
+
 import streetData from '../../data/areas/kunming-streets.json' with { type: 'json' };
+import managementData from '../../data/areas/management-areas.json' with { type: 'json' };
 
 export const CITY_CODE = '530100';
 
@@ -58,7 +59,10 @@ export function isKunmingCode(code: string): boolean {
 
 /** Management area of a street code (9 digits), or of a county code (6 digits). */
 export function managementAreaOf(code: string): string | undefined {
-  if (code.length >= 9) return zoneOfStreet.get(code.slice(0, 9)) ?? (byCode.has(code.slice(0, 6)) ? code.slice(0, 6) : undefined);
+  if (code.length >= 9)
+    return (
+      zoneOfStreet.get(code.slice(0, 9)) ?? (byCode.has(code.slice(0, 6)) ? code.slice(0, 6) : undefined)
+    );
   return byCode.has(code) ? code : undefined;
 }
 

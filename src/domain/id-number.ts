@@ -7,11 +7,7 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK = '10X98765432';
 
-export type IdNumberIssueCode =
-  | 'id.format'
-  | 'id.checksum'
-  | 'id.birth_date'
-  | 'id.future_birth_date';
+export type IdNumberIssueCode = 'id.format' | 'id.checksum' | 'id.birth_date' | 'id.future_birth_date';
 
 export type ParsedIdNumber = {
   /** Normalised 18-character form, upper-case X. */
@@ -36,7 +32,20 @@ export function checkCharacter(first17: string): string {
 
 function isRealDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const days = [
+    31,
+    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   return d <= days[m - 1];
 }
 
@@ -51,7 +60,9 @@ const fail = (code: IdNumberIssueCode, zh: string, en: string): IdNumberResult =
  * from the caller's clock.
  */
 export function parseIdNumber(raw: string, today?: string): IdNumberResult {
-  const input = String(raw ?? '').trim().toUpperCase();
+  const input = String(raw ?? '')
+    .trim()
+    .toUpperCase();
   let id18: string;
   let converted = false;
   if (/^\d{15}$/.test(input)) {
@@ -61,17 +72,29 @@ export function parseIdNumber(raw: string, today?: string): IdNumberResult {
   } else if (/^\d{17}[\dX]$/.test(input)) {
     id18 = input;
   } else {
-    return fail('id.format', '身份证号码须为18位（末位可为X）或15位数字', 'ID number must be 18 characters (last may be X) or 15 digits');
+    return fail(
+      'id.format',
+      '身份证号码须为18位（末位可为X）或15位数字',
+      'ID number must be 18 characters (last may be X) or 15 digits',
+    );
   }
   const y = Number(id18.slice(6, 10));
   const m = Number(id18.slice(10, 12));
   const d = Number(id18.slice(12, 14));
   if (y < 1800 || !isRealDate(y, m, d)) {
-    return fail('id.birth_date', '身份证号码中的出生日期不存在', 'the birth date inside the ID number is not a real date');
+    return fail(
+      'id.birth_date',
+      '身份证号码中的出生日期不存在',
+      'the birth date inside the ID number is not a real date',
+    );
   }
   const birthDate = `${id18.slice(6, 10)}-${id18.slice(10, 12)}-${id18.slice(12, 14)}`;
   if (today && birthDate > today) {
-    return fail('id.future_birth_date', '身份证号码中的出生日期晚于今天', 'the birth date inside the ID number is in the future');
+    return fail(
+      'id.future_birth_date',
+      '身份证号码中的出生日期晚于今天',
+      'the birth date inside the ID number is in the future',
+    );
   }
   if (!converted && checkCharacter(id18.slice(0, 17)) !== id18[17]) {
     return fail('id.checksum', '身份证号码校验位错误', 'ID number check character is wrong');
@@ -117,7 +140,12 @@ export function findUnmaskedIdNumbers(text: string): string[] {
   for (const m of text.matchAll(/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g)) {
     const s = m[0];
     const y = Number(s.slice(6, 10));
-    if (y >= 1900 && y <= 2100 && isRealDate(y, Number(s.slice(10, 12)), Number(s.slice(12, 14))) && isChecksumValidId(s)) {
+    if (
+      y >= 1900 &&
+      y <= 2100 &&
+      isRealDate(y, Number(s.slice(10, 12)), Number(s.slice(12, 14))) &&
+      isChecksumValidId(s)
+    ) {
       found.push(s);
     }
   }

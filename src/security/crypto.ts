@@ -27,8 +27,10 @@ export function loadKeys(env: NodeJS.ProcessEnv, dataDir: string): Keys {
   if (env.JUNHENG_SM4_KEY || env.JUNHENG_INDEX_KEY) {
     const dataKey = env.JUNHENG_SM4_KEY ?? '';
     const indexKey = env.JUNHENG_INDEX_KEY ?? '';
-    if (!HEX32.test(dataKey)) throw new Error('JUNHENG_SM4_KEY must be 32 hex characters (a 128-bit SM4 key)');
-    if (!/^[0-9a-f]{32,128}$/i.test(indexKey)) throw new Error('JUNHENG_INDEX_KEY must be 32 to 128 hex characters');
+    if (!HEX32.test(dataKey))
+      throw new Error('JUNHENG_SM4_KEY must be 32 hex characters (a 128-bit SM4 key)');
+    if (!/^[0-9a-f]{32,128}$/i.test(indexKey))
+      throw new Error('JUNHENG_INDEX_KEY must be 32 to 128 hex characters');
     return { dataKey, indexKey, keyId: env.JUNHENG_KEY_ID || 'k1' };
   }
   if (env.NODE_ENV === 'production') {
@@ -38,7 +40,11 @@ export function loadKeys(env: NodeJS.ProcessEnv, dataDir: string): Keys {
   const file = join(dir, 'dev-keys.json');
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
-    const keys: Keys = { dataKey: randomBytes(16).toString('hex'), indexKey: randomBytes(32).toString('hex'), keyId: 'dev1' };
+    const keys: Keys = {
+      dataKey: randomBytes(16).toString('hex'),
+      indexKey: randomBytes(32).toString('hex'),
+      keyId: 'dev1',
+    };
     writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Keys;
@@ -61,7 +67,8 @@ export function createCipher(keys: Keys): Cipher {
     },
     decrypt(stored) {
       const [scheme, keyId, iv, ct, tag] = stored.split(':');
-      if (scheme !== 'sm4gcm' || keyId !== keys.keyId) throw new Error(`cannot decrypt: unknown scheme or key ${keyId}`);
+      if (scheme !== 'sm4gcm' || keyId !== keys.keyId)
+        throw new Error(`cannot decrypt: unknown scheme or key ${keyId}`);
       return sm4.decrypt(Buffer.from(ct, 'base64'), keys.dataKey, {
         mode: 'gcm',
         iv: Buffer.from(iv, 'base64'),

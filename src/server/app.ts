@@ -12,14 +12,15 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { resolveSession } from './auth/service.ts';
 import { ANONYMOUS } from './context.ts';
 import { AppError, pickLang, toProblem } from './errors.ts';
-import { type App, type ServerDeps, SESSION_COOKIE } from './http.ts';
+import { type App, SESSION_COOKIE, type ServerDeps } from './http.ts';
 
 export { SESSION_COOKIE };
+
 import { registerModules } from './modules/index.ts';
 
 export type BuildOptions = {
@@ -46,7 +47,11 @@ function validationIssues(err: FastifyError) {
             : v.keyword === 'type'
               ? `类型错误，应为 ${String(params.type)}`
               : `不符合要求（${v.keyword}）`;
-    return { path: `${ctx === 'body' ? '' : `${ctx}:`}${path}`, code: `request.${v.keyword}`, message: { 'zh-CN': zh, en: v.message ?? v.keyword } };
+    return {
+      path: `${ctx === 'body' ? '' : `${ctx}:`}${path}`,
+      code: `request.${v.keyword}`,
+      message: { 'zh-CN': zh, en: v.message ?? v.keyword },
+    };
   });
 }
 
@@ -57,9 +62,17 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 2 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: false, coerceTypes: 'array', useDefaults: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  // The route table, kept for the test that walks it (permission and schemas on every route).
+  const routesList: RouteOptions[] = [];
+  app.addHook('onRoute', (r) => {
+    routesList.push(r as RouteOptions);
+  });
+  app.decorate('routesList', routesList);
   app.decorateRequest('actor', null as never);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('lang', 'zh-CN');
@@ -92,7 +105,11 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Junheng 均衡 API', version: '1.0.0', description: '昆明市优化生育政策与人口均衡发展平台 API' },
+      info: {
+        title: 'Junheng 均衡 API',
+        version: '1.0.0',
+        description: '昆明市优化生育政策与人口均衡发展平台 API',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
@@ -116,8 +133,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.addHook('preHandler', async (req) => {
     const access = req.routeOptions.config.access;
     if (!access || access === 'public') return;
-    if (req.actor.userId === null) throw new AppError(req.cookies[SESSION_COOKIE] ? 'auth.session_expired' : 'auth.required');
-    if (access !== 'authenticated' && !req.actor.permissions.has(access)) throw new AppError('auth.forbidden');
+    if (req.actor.userId === null)
+      throw new AppError(req.cookies[SESSION_COOKIE] ? 'auth.session_expired' : 'auth.required');
+    if (access !== 'authenticated' && !req.actor.permissions.has(access))
+      throw new AppError('auth.forbidden');
   });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
@@ -131,16 +150,33 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       status = 400;
     } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
       const sc = (err as FastifyError).statusCode!;
-      appErr = new AppError(sc === 415 ? 'request.unsupported_media_type' : sc === 413 ? 'request.too_large' : sc === 429 ? 'request.too_many' : 'request.invalid', {}, [
-        { path: '/', code: (err as FastifyError).code ?? 'request.invalid', message: { 'zh-CN': '请求无法解析', en: err.message } },
-      ]);
+      appErr = new AppError(
+        sc === 415
+          ? 'request.unsupported_media_type'
+          : sc === 413
+            ? 'request.too_large'
+            : sc === 429
+              ? 'request.too_many'
+              : 'request.invalid',
+        {},
+        [
+          {
+            path: '/',
+            code: (err as FastifyError).code ?? 'request.invalid',
+            message: { 'zh-CN': '请求无法解析', en: err.message },
+          },
+        ],
+      );
       status = sc;
     } else {
       req.log.error({ err }, 'unhandled error');
       appErr = new AppError('internal.error');
       status = 500;
     }
-    reply.status(status).type('application/problem+json').send(toProblem(appErr, req.lang, req.id));
+    reply
+      .status(status)
+      .type('application/problem+json')
+      .send(toProblem(appErr, req.lang, req.id));
   });
 
   await registerModules(app, deps);
@@ -152,7 +188,10 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   }
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api') || !hasWeb || req.method !== 'GET') {
-      reply.status(404).type('application/problem+json').send(toProblem(new AppError('request.not_found'), req.lang, req.id));
+      reply
+        .status(404)
+        .type('application/problem+json')
+        .send(toProblem(new AppError('request.not_found'), req.lang, req.id));
       return;
     }
     reply.type('text/html').sendFile('index.html');

@@ -55,7 +55,12 @@ export async function appendAudit(
   events: AuditEvent[],
 ): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select('hash')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
   for (const e of events) {
     const fields: ChainFields = {

@@ -9,27 +9,67 @@ type Entry = { status: number; zh: string; en: string };
 export const ERRORS = {
   'request.invalid': { status: 400, zh: '请求内容不符合要求', en: 'The request is not valid' },
   'request.not_found': { status: 404, zh: '没有这个接口', en: 'No such endpoint' },
-  'request.too_many': { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  'request.too_many': {
+    status: 429,
+    zh: '请求过于频繁，请稍后再试',
+    en: 'Too many requests; try again later',
+  },
   'request.unsupported_media_type': { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   'request.too_large': { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
   'auth.required': { status: 401, zh: '请先登录', en: 'Sign-in required' },
   'auth.invalid_credentials': { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   'auth.totp_required': { status: 401, zh: '请输入动态验证码', en: 'Enter your one-time authenticator code' },
   'auth.totp_invalid': { status: 401, zh: '动态验证码错误', en: 'The authenticator code is wrong' },
-  'auth.locked': { status: 423, zh: '登录失败次数过多，账号已锁定至 {until}', en: 'Too many failed attempts; the account is locked until {until}' },
+  'auth.locked': {
+    status: 423,
+    zh: '登录失败次数过多，账号已锁定至 {until}',
+    en: 'Too many failed attempts; the account is locked until {until}',
+  },
   'auth.disabled': { status: 403, zh: '账号已停用', en: 'This account is disabled' },
-  'auth.session_expired': { status: 401, zh: '登录已过期，请重新登录', en: 'Your session has expired; sign in again' },
-  'auth.code_invalid': { status: 401, zh: '短信验证码错误或已过期', en: 'The SMS code is wrong or has expired' },
-  'auth.citizen_unknown': { status: 404, zh: '未找到该身份证号码对应的登记信息或手机号码', en: 'No registered person with a phone number for this ID number' },
-  'auth.forbidden': { status: 403, zh: '没有执行此操作的权限', en: 'You do not have permission for this action' },
+  'auth.session_expired': {
+    status: 401,
+    zh: '登录已过期，请重新登录',
+    en: 'Your session has expired; sign in again',
+  },
+  'auth.code_invalid': {
+    status: 401,
+    zh: '短信验证码错误或已过期',
+    en: 'The SMS code is wrong or has expired',
+  },
+  'auth.citizen_unknown': {
+    status: 404,
+    zh: '未找到该身份证号码对应的登记信息或手机号码',
+    en: 'No registered person with a phone number for this ID number',
+  },
+  'auth.forbidden': {
+    status: 403,
+    zh: '没有执行此操作的权限',
+    en: 'You do not have permission for this action',
+  },
   'id.invalid': { status: 400, zh: '身份证号码无效：{reason}', en: 'Invalid ID number: {reason}' },
-  'person.not_found': { status: 404, zh: '未找到该人员，或不在您的管辖范围内', en: 'Person not found, or outside your scope' },
-  'person.reveal_reason_required': { status: 400, zh: '查看完整证件号码须填写理由', en: 'A reason is required to reveal a full ID number' },
+  'person.not_found': {
+    status: 404,
+    zh: '未找到该人员，或不在您的管辖范围内',
+    en: 'Person not found, or outside your scope',
+  },
+  'person.reveal_reason_required': {
+    status: 400,
+    zh: '查看完整证件号码须填写理由',
+    en: 'A reason is required to reveal a full ID number',
+  },
   'user.exists': { status: 409, zh: '用户名已存在', en: 'The username is already taken' },
-  'user.scope': { status: 400, zh: '账号的地区或部门不正确：{reason}', en: 'Wrong area or department for the account: {reason}' },
+  'user.scope': {
+    status: 400,
+    zh: '账号的地区或部门不正确：{reason}',
+    en: 'Wrong area or department for the account: {reason}',
+  },
   'area.not_found': { status: 404, zh: '没有这个地区', en: 'No such area' },
   'entitlements.invalid_input': { status: 400, zh: '输入不符合要求', en: 'The input is not valid' },
-  'internal.error': { status: 500, zh: '服务器内部错误（请求编号 {requestId}）', en: 'Internal server error (request {requestId})' },
+  'internal.error': {
+    status: 500,
+    zh: '服务器内部错误（请求编号 {requestId}）',
+    en: 'Internal server error (request {requestId})',
+  },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -68,7 +108,10 @@ export type Problem = {
 /** Renders an error as RFC 9457 problem details; `lang` picks title/detail. */
 export function toProblem(err: AppError, lang: 'zh-CN' | 'en', requestId?: string): Problem {
   const e = ERRORS[err.code];
-  const messages = { 'zh-CN': fill(e.zh, { requestId: requestId ?? '', ...err.params }), en: fill(e.en, { requestId: requestId ?? '', ...err.params }) };
+  const messages = {
+    'zh-CN': fill(e.zh, { requestId: requestId ?? '', ...err.params }),
+    en: fill(e.en, { requestId: requestId ?? '', ...err.params }),
+  };
   return {
     type: `https://junheng.kunming.gov.cn/problems/${err.code}`,
     title: lang === 'en' ? e.en.replace(/[:：(（].*$/, '').trim() : e.zh.replace(/[:：(（].*$/, '').trim(),

@@ -1,12 +1,24 @@
 /** Shared HTTP types and schema helpers for route modules. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { SmsGateway } from './auth/sms.ts';
 import type { Deps } from './context.ts';
 
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export const SESSION_COOKIE = 'jh_session';
 
@@ -38,7 +50,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     messages: Localized,
     requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Localized }))),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String(), code: Type.String(), message: Localized })),
+    ),
   },
   { description: 'RFC 9457 problem details with zh-CN/en messages' },
 );

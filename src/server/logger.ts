@@ -10,7 +10,9 @@ const PHONE_RE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
 
 /** Masks ID and mobile numbers in a text (used on every log line). */
 export function maskPersonalData(text: string): string {
-  return text.replace(ID_RE, (m) => maskIdNumber(m)).replace(PHONE_RE, (_m, a: string, _b: string, c: string) => `${a}****${c}`);
+  return text
+    .replace(ID_RE, (m) => maskIdNumber(m))
+    .replace(PHONE_RE, (_m, a: string, _b: string, c: string) => `${a}****${c}`);
 }
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -18,7 +20,18 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: { service: 'junheng' },
-      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'password', 'totp', 'code', '*.password', '*.totp'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'req.headers.cookie',
+          'req.headers.authorization',
+          'password',
+          'totp',
+          'code',
+          '*.password',
+          '*.totp',
+        ],
+        censor: '[redacted]',
+      },
       hooks: { streamWrite: (line: string) => maskPersonalData(line) },
     },
     destination,

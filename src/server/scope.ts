@@ -2,7 +2,7 @@
  * Per-record authorization: which persons an actor may see. Every store query over people
  * goes through `personScope`, so a staff member of one area can never read another's.
  */
-import { type ExpressionBuilder, type ExpressionWrapper, sql, type SqlBool } from 'kysely';
+import { type ExpressionBuilder, type ExpressionWrapper, type SqlBool, sql } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Actor } from './context.ts';
 
@@ -18,7 +18,11 @@ export function personScope(actor: Actor): (eb: PersonEb) => ExpressionWrapper<D
         return actor.areaCode ? eb('person.area_code', '=', actor.areaCode) : (sql<boolean>`false` as never);
       case 'citizen':
         return actor.personId
-          ? eb.or([eb('person.id', '=', actor.personId), eb('person.mother_id', '=', actor.personId), eb('person.father_id', '=', actor.personId)])
+          ? eb.or([
+              eb('person.id', '=', actor.personId),
+              eb('person.mother_id', '=', actor.personId),
+              eb('person.father_id', '=', actor.personId),
+            ])
           : (sql<boolean>`false` as never);
       default:
         return sql<boolean>`false` as never;

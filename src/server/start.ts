@@ -10,7 +10,13 @@ import { buildApp } from './app.ts';
 import { createDevSmsGateway } from './auth/sms.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
-import { DEMO_ACCOUNTS, DEMO_CITIZEN_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS, seedDemo } from './seed/demo-accounts.ts';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_CITIZEN_ID,
+  DEMO_PASSWORD,
+  DEMO_TOTP_SECRETS,
+  seedDemo,
+} from './seed/demo-accounts.ts';
 import { seedReference } from './seed/reference.ts';
 
 export type StartOptions = Partial<Config> & {
@@ -25,17 +31,29 @@ export type Started = { url: string; close(): Promise<void>; runtime: Runtime };
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-export async function prepareDatabase(rt: Runtime, log: Pick<Logger, 'info'>, seedDemoData: boolean): Promise<void> {
+export async function prepareDatabase(
+  rt: Runtime,
+  log: Pick<Logger, 'info'>,
+  seedDemoData: boolean,
+): Promise<void> {
   const applied = await migrate(rt.db);
   if (applied.length) log.info({ applied }, `applied ${applied.length} migration(s) on ${rt.db.describe}`);
   await seedReference(rt.db.kysely);
   if (!seedDemoData) return;
-  const users = await rt.db.kysely.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const users = await rt.db.kysely
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(users.n) > 0) return;
   const r = await seedDemo(rt.db, rt.cipher);
   log.info(
     {
-      demoAccounts: DEMO_ACCOUNTS.map((a) => ({ username: a.username, role: a.role, password: DEMO_PASSWORD, totpSecret: DEMO_TOTP_SECRETS[a.username] })),
+      demoAccounts: DEMO_ACCOUNTS.map((a) => ({
+        username: a.username,
+        role: a.role,
+        password: DEMO_PASSWORD,
+        totpSecret: DEMO_TOTP_SECRETS[a.username],
+      })),
     },
     `seeded ${r.accounts.length} demo accounts (password ${DEMO_PASSWORD}; add each TOTP secret to an authenticator app, or run "npx junheng user totp <username>") and a demo family; citizen sign-in with ID ${DEMO_CITIZEN_ID.slice(0, 4)}…${DEMO_CITIZEN_ID.slice(-4)} (see README), the SMS code appears in this log`,
   );
@@ -52,7 +70,9 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
     webDist: WEB_DIST,
   });
   const address = await app.listen({ port: rt.config.port, host: rt.config.host });
-  logger.info(`Junheng is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /api/docs) with ${rt.db.describe}`);
+  logger.info(
+    `Junheng is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /api/docs) with ${rt.db.describe}`,
+  );
   return {
     url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
     runtime: rt,

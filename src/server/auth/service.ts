@@ -5,12 +5,12 @@
  */
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import * as OTPAuth from 'otpauth';
-import { parseIdNumber } from '../../domain/id-number.ts';
 import type { Kysely } from 'kysely';
+import * as OTPAuth from 'otpauth';
 import type { Database, Role } from '../../db/schema.ts';
+import { parseIdNumber } from '../../domain/id-number.ts';
 import { sm3Hex } from '../../security/crypto.ts';
-import { ANONYMOUS, type Actor, type Ctx, type Deps, inTransaction } from '../context.ts';
+import { type Actor, ANONYMOUS, type Ctx, type Deps, inTransaction } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { permissionsOf, SECOND_FACTOR_ROLES } from './permissions.ts';
 import type { SmsGateway } from './sms.ts';
@@ -44,14 +44,25 @@ export function newTotpSecret(): string {
 }
 
 export function totpFor(secretBase32: string): OTPAuth.TOTP {
-  return new OTPAuth.TOTP({ issuer: 'Junheng', algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secretBase32) });
+  return new OTPAuth.TOTP({
+    issuer: 'Junheng',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: OTPAuth.Secret.fromBase32(secretBase32),
+  });
 }
 
 function tokenHash(token: string): string {
   return sm3Hex(`session:${token}`);
 }
 
-async function createSession(ctx: Ctx, userId: number, settings: AuthSettings, clientIp: string | null): Promise<string> {
+async function createSession(
+  ctx: Ctx,
+  userId: number,
+  settings: AuthSettings,
+  clientIp: string | null,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await ctx.trx
     .insertInto('user_session')
@@ -72,7 +83,15 @@ export async function userView(db: Kysely<Database>, userId: number): Promise<Us
     .selectFrom('app_user as u')
     .leftJoin('management_area as a', 'a.code', 'u.area_code')
     .leftJoin('department as d', 'd.code', 'u.department_code')
-    .select(['u.id', 'u.display_name', 'u.role', 'u.area_code', 'a.short_name as area_name', 'u.department_code', 'd.name as department_name'])
+    .select([
+      'u.id',
+      'u.display_name',
+      'u.role',
+      'u.area_code',
+      'a.short_name as area_name',
+      'u.department_code',
+      'd.name as department_name',
+    ])
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   return {
@@ -106,7 +125,7 @@ export async function signInWithPassword(
       .where('role', '<>', 'citizen')
       .forUpdate()
       .executeTakeFirst();
-    if (!user || !user.password_hash) {
+    if (!user?.password_hash) {
       await verify(await DUMMY_HASH, input.password).catch(() => false);
       ctx.audit({ action: 'auth.sign_in', outcome: 'failure', details: { reason: 'unknown_user' } });
       return { error: new AppError('auth.invalid_credentials') };
@@ -129,16 +148,32 @@ export async function signInWithPassword(
         .set({ failed_attempts: lock ? 0 : attempts, locked_until: lock ? until : user.locked_until })
         .where('id', '=', user.id)
         .execute();
-      ctx.audit({ action: 'auth.sign_in', ...subject, outcome: 'failure', details: { reason, attempts, locked: lock } });
-      return { error: lock ? new AppError('auth.locked', { until: until.toISOString() }) : new AppError(code) };
+      ctx.audit({
+        action: 'auth.sign_in',
+        ...subject,
+        outcome: 'failure',
+        details: { reason, attempts, locked: lock },
+      });
+      return {
+        error: lock ? new AppError('auth.locked', { until: until.toISOString() }) : new AppError(code),
+      };
     };
-    if (!(await verify(user.password_hash, input.password).catch(() => false))) return fail('password', 'auth.invalid_credentials');
+    if (!(await verify(user.password_hash, input.password).catch(() => false)))
+      return fail('password', 'auth.invalid_credentials');
     if (SECOND_FACTOR_ROLES.includes(user.role)) {
       if (!input.totp) return { error: new AppError('auth.totp_required') };
       const secret = user.totp_secret_enc ? ctx.cipher.decrypt(user.totp_secret_enc) : null;
-      if (!secret || totpFor(secret).validate({ token: input.totp, window: 1 }) === null) return fail('totp', 'auth.totp_invalid');
+      if (
+        !secret ||
+        totpFor(secret).validate({ token: input.totp, window: 1, timestamp: ctx.now.getTime() }) === null
+      )
+        return fail('totp', 'auth.totp_invalid');
     }
-    await ctx.trx.updateTable('app_user').set({ failed_attempts: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await ctx.trx
+      .updateTable('app_user')
+      .set({ failed_attempts: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
     const token = await createSession(ctx, user.id, settings, clientIp);
     ctx.audit({ action: 'auth.sign_in', ...subject, outcome: 'success' });
     return { token, user: await userView(ctx.trx, user.id) };
@@ -159,9 +194,14 @@ export async function sendCitizenCode(
   requestId: string | null,
 ): Promise<{ phoneMasked: string }> {
   const parsed = parseIdNumber(idNumber);
-  if (!parsed.ok) throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-    { path: '/idNumber', code: parsed.code, message: { 'zh-CN': parsed.message.zh, en: parsed.message.en } },
-  ]);
+  if (!parsed.ok)
+    throw new AppError('id.invalid', { reason: parsed.message.zh }, [
+      {
+        path: '/idNumber',
+        code: parsed.code,
+        message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
+      },
+    ]);
   const bidx = deps.cipher.blindIndex(parsed.value.normalized);
   const result = await inTransaction(deps, ANONYMOUS, requestId, async (ctx) => {
     const person = await ctx.trx
@@ -176,9 +216,19 @@ export async function sendCitizenCode(
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await ctx.trx
       .insertInto('otp_code')
-      .values({ id_bidx: bidx, code_hash: codeHash(bidx, code), created_at: ctx.now, expires_at: new Date(ctx.now.getTime() + OTP_TTL_MINUTES * 60_000) })
+      .values({
+        id_bidx: bidx,
+        code_hash: codeHash(bidx, code),
+        created_at: ctx.now,
+        expires_at: new Date(ctx.now.getTime() + OTP_TTL_MINUTES * 60_000),
+      })
       .execute();
-    ctx.audit({ action: 'auth.citizen_code', subjectType: 'person', subjectId: person.id, outcome: 'success' });
+    ctx.audit({
+      action: 'auth.citizen_code',
+      subjectType: 'person',
+      subjectId: person.id,
+      outcome: 'success',
+    });
     return { phone: ctx.cipher.decrypt(person.phone_enc), phoneMasked: person.phone_masked, code };
   });
   if (!result) throw new AppError('auth.citizen_unknown');
@@ -199,9 +249,14 @@ export async function signInCitizen(
   clientIp: string | null,
 ): Promise<SignInResult> {
   const parsed = parseIdNumber(input.idNumber);
-  if (!parsed.ok) throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-    { path: '/idNumber', code: parsed.code, message: { 'zh-CN': parsed.message.zh, en: parsed.message.en } },
-  ]);
+  if (!parsed.ok)
+    throw new AppError('id.invalid', { reason: parsed.message.zh }, [
+      {
+        path: '/idNumber',
+        code: parsed.code,
+        message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
+      },
+    ]);
   const bidx = deps.cipher.blindIndex(parsed.value.normalized);
   const outcome = await inTransaction(deps, ANONYMOUS, requestId, async (ctx) => {
     const otp = await ctx.trx
@@ -217,23 +272,51 @@ export async function signInCitizen(
     const matches =
       valid && timingSafeEqual(Buffer.from(otp.code_hash), Buffer.from(codeHash(bidx, String(input.code))));
     if (!otp || !matches) {
-      if (otp) await ctx.trx.updateTable('otp_code').set({ attempts: otp.attempts + 1 }).where('id', '=', otp.id).execute();
-      ctx.audit({ action: 'auth.citizen_sign_in', outcome: 'failure', details: { reason: otp ? 'wrong_or_expired' : 'no_code' } });
+      if (otp)
+        await ctx.trx
+          .updateTable('otp_code')
+          .set({ attempts: otp.attempts + 1 })
+          .where('id', '=', otp.id)
+          .execute();
+      ctx.audit({
+        action: 'auth.citizen_sign_in',
+        outcome: 'failure',
+        details: { reason: otp ? 'wrong_or_expired' : 'no_code' },
+      });
       return { error: new AppError('auth.code_invalid') };
     }
     await ctx.trx.updateTable('otp_code').set({ consumed_at: ctx.now }).where('id', '=', otp.id).execute();
-    const person = await ctx.trx.selectFrom('person').select(['id', 'name']).where('id_number_bidx', '=', bidx).executeTakeFirstOrThrow();
-    let user = await ctx.trx.selectFrom('app_user').select(['id', 'disabled']).where('person_id', '=', person.id).where('role', '=', 'citizen').executeTakeFirst();
+    const person = await ctx.trx
+      .selectFrom('person')
+      .select(['id', 'name'])
+      .where('id_number_bidx', '=', bidx)
+      .executeTakeFirstOrThrow();
+    let user = await ctx.trx
+      .selectFrom('app_user')
+      .select(['id', 'disabled'])
+      .where('person_id', '=', person.id)
+      .where('role', '=', 'citizen')
+      .executeTakeFirst();
     if (!user) {
       user = await ctx.trx
         .insertInto('app_user')
-        .values({ username: `citizen:${bidx.slice(0, 24)}`, display_name: person.name, role: 'citizen', person_id: person.id })
+        .values({
+          username: `citizen:${bidx.slice(0, 24)}`,
+          display_name: person.name,
+          role: 'citizen',
+          person_id: person.id,
+        })
         .returning(['id', 'disabled'])
         .executeTakeFirstOrThrow();
     }
     if (user.disabled) return { error: new AppError('auth.disabled') };
     const token = await createSession(ctx, user.id, settings, clientIp);
-    ctx.audit({ action: 'auth.citizen_sign_in', subjectType: 'user', subjectId: user.id, outcome: 'success' });
+    ctx.audit({
+      action: 'auth.citizen_sign_in',
+      subjectType: 'user',
+      subjectId: user.id,
+      outcome: 'success',
+    });
     return { token, user: await userView(ctx.trx, user.id) };
   });
   if ('error' in outcome) throw outcome.error;
@@ -241,19 +324,43 @@ export async function signInCitizen(
 }
 
 /** Resolves a session token to the actor, enforcing idle and absolute expiry. */
-export async function resolveSession(deps: Deps, settings: AuthSettings, token: string): Promise<Actor | null> {
+export async function resolveSession(
+  deps: Deps,
+  settings: AuthSettings,
+  token: string,
+): Promise<Actor | null> {
   const now = deps.clock();
   const row = await deps.db.kysely
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select(['s.token_hash', 's.last_seen_at', 's.expires_at', 's.revoked_at', 'u.id', 'u.role', 'u.area_code', 'u.department_code', 'u.person_id', 'u.display_name', 'u.disabled'])
+    .select([
+      's.token_hash',
+      's.last_seen_at',
+      's.expires_at',
+      's.revoked_at',
+      'u.id',
+      'u.role',
+      'u.area_code',
+      'u.department_code',
+      'u.person_id',
+      'u.display_name',
+      'u.disabled',
+    ])
     .where('s.token_hash', '=', tokenHash(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || row.disabled) return null;
   const lastSeen = new Date(row.last_seen_at).getTime();
-  if (new Date(row.expires_at).getTime() <= now.getTime() || lastSeen + settings.sessionIdleMinutes * 60_000 <= now.getTime()) return null;
+  if (
+    new Date(row.expires_at).getTime() <= now.getTime() ||
+    lastSeen + settings.sessionIdleMinutes * 60_000 <= now.getTime()
+  )
+    return null;
   if (now.getTime() - lastSeen > 60_000) {
-    await deps.db.kysely.updateTable('user_session').set({ last_seen_at: now }).where('token_hash', '=', row.token_hash).execute();
+    await deps.db.kysely
+      .updateTable('user_session')
+      .set({ last_seen_at: now })
+      .where('token_hash', '=', row.token_hash)
+      .execute();
   }
   return {
     userId: row.id,
@@ -267,13 +374,34 @@ export async function resolveSession(deps: Deps, settings: AuthSettings, token: 
 }
 
 export async function revokeSession(ctx: Ctx, token: string): Promise<void> {
-  await ctx.trx.updateTable('user_session').set({ revoked_at: ctx.now }).where('token_hash', '=', tokenHash(token)).where('revoked_at', 'is', null).execute();
-  ctx.audit({ action: 'auth.sign_out', subjectType: 'user', subjectId: ctx.actor.userId ?? undefined, outcome: 'success' });
+  await ctx.trx
+    .updateTable('user_session')
+    .set({ revoked_at: ctx.now })
+    .where('token_hash', '=', tokenHash(token))
+    .where('revoked_at', 'is', null)
+    .execute();
+  ctx.audit({
+    action: 'auth.sign_out',
+    subjectType: 'user',
+    subjectId: ctx.actor.userId ?? undefined,
+    outcome: 'success',
+  });
 }
 
 /** Revokes every open session of a user (an administrator's action). */
 export async function revokeUserSessions(ctx: Ctx, userId: number): Promise<number> {
-  const r = await ctx.trx.updateTable('user_session').set({ revoked_at: ctx.now }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
-  ctx.audit({ action: 'user.revoke_sessions', subjectType: 'user', subjectId: userId, outcome: 'success', details: { sessions: Number(r.numUpdatedRows) } });
+  const r = await ctx.trx
+    .updateTable('user_session')
+    .set({ revoked_at: ctx.now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  ctx.audit({
+    action: 'user.revoke_sessions',
+    subjectType: 'user',
+    subjectId: userId,
+    outcome: 'success',
+    details: { sessions: Number(r.numUpdatedRows) },
+  });
   return Number(r.numUpdatedRows);
 }

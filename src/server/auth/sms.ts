@@ -22,7 +22,10 @@ export function createDevSmsGateway(log: Pick<Logger, 'info'>): SmsGateway {
   return {
     async send(to, text, meta) {
       outbox.set(meta.key, meta.code);
-      log.info({ sms: { to: maskPhone(to), purpose: meta.purpose } }, `[dev SMS gateway] to ${maskPhone(to)}: ${text}`);
+      log.info(
+        { sms: { to: maskPhone(to), purpose: meta.purpose } },
+        `[dev SMS gateway] to ${maskPhone(to)}: ${text}`,
+      );
     },
   };
 }

@@ -12,7 +12,9 @@ export function departmentCode(key: string, areaCode?: string | null): string {
   return areaCode ? `${key}@${areaCode}` : key;
 }
 
-export async function seedReference(db: Kysely<Database>): Promise<{ areas: number; streets: number; departments: number }> {
+export async function seedReference(
+  db: Kysely<Database>,
+): Promise<{ areas: number; streets: number; departments: number }> {
   await db
     .insertInto('management_area')
     .values(
@@ -31,11 +33,26 @@ export async function seedReference(db: Kysely<Database>): Promise<{ areas: numb
     .execute();
   await db
     .insertInto('street')
-    .values(streets.map((s) => ({ code: s.code, name: s.name, county_code: s.countyCode, area_code: s.managementArea })))
+    .values(
+      streets.map((s) => ({
+        code: s.code,
+        name: s.name,
+        county_code: s.countyCode,
+        area_code: s.managementArea,
+      })),
+    )
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
   const rows = departmentDefs.flatMap((d) => [
-    { code: d.key, key: d.key, name: d.name, name_en: `Kunming ${d.nameEn}`, level: 'city' as const, area_code: null, parent_code: null },
+    {
+      code: d.key,
+      key: d.key,
+      name: d.name,
+      name_en: `Kunming ${d.nameEn}`,
+      level: 'city' as const,
+      area_code: null,
+      parent_code: null,
+    },
     ...managementAreas.map((a) => ({
       code: departmentCode(d.key, a.code),
       key: d.key,
@@ -48,7 +65,11 @@ export async function seedReference(db: Kysely<Database>): Promise<{ areas: numb
   ]);
   // City-level rows first (parents), then the areas' counterparts.
   for (const batch of [rows.filter((r) => r.level === 'city'), rows.filter((r) => r.level === 'area')]) {
-    await db.insertInto('department').values(batch).onConflict((oc) => oc.column('code').doNothing()).execute();
+    await db
+      .insertInto('department')
+      .values(batch)
+      .onConflict((oc) => oc.column('code').doNothing())
+      .execute();
   }
   return { areas: managementAreas.length, streets: streets.length, departments: rows.length };
 }

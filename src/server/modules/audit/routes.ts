@@ -69,7 +69,13 @@ export async function auditRoutes(app: App, deps: ServerDeps): Promise<void> {
         tags: ['audit'],
         summary: 'Verify the hash chain / 校验审计链',
         response: {
-          200: Type.Object({ ok: Type.Boolean(), rows: Type.Integer(), firstBadId: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()), lastHash: Type.Optional(Type.String()) }),
+          200: Type.Object({
+            ok: Type.Boolean(),
+            rows: Type.Integer(),
+            firstBadId: Type.Optional(Type.Integer()),
+            reason: Type.Optional(Type.String()),
+            lastHash: Type.Optional(Type.String()),
+          }),
           ...problemResponses,
         },
       },

@@ -1,10 +1,27 @@
 import { Type } from 'typebox';
+import {
+  revokeSession,
+  sendCitizenCode,
+  signInCitizen,
+  signInWithPassword,
+  userView,
+} from '../../auth/service.ts';
 import { inTransaction } from '../../context.ts';
-import { revokeSession, sendCitizenCode, signInCitizen, signInWithPassword, userView } from '../../auth/service.ts';
-import { type App, ProblemSchema, problemResponses, type ServerDeps, SESSION_COOKIE, UserViewSchema } from '../../http.ts';
+import {
+  type App,
+  ProblemSchema,
+  problemResponses,
+  SESSION_COOKIE,
+  type ServerDeps,
+  UserViewSchema,
+} from '../../http.ts';
 
 const UserResponse = Type.Object({ user: UserViewSchema });
-const ID_NUMBER = Type.String({ minLength: 15, maxLength: 18, description: '公民身份号码 (18 or legacy 15 characters)' });
+const ID_NUMBER = Type.String({
+  minLength: 15,
+  maxLength: 18,
+  description: '公民身份号码 (18 or legacy 15 characters)',
+});
 
 export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
   const signInLimit = { max: deps.config.signInRateLimit, timeWindow: '1 minute' };
@@ -24,7 +41,11 @@ export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
         tags: ['auth'],
         summary: 'Staff sign-in with password and TOTP / 工作人员登录',
         body: Type.Object(
-          { username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }), totp: Type.Optional(Type.String({ pattern: '^\\d{6}$' })) },
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+            totp: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: UserResponse, ...problemResponses, 423: ProblemSchema },
@@ -45,7 +66,10 @@ export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
         tags: ['auth'],
         summary: 'Send a sign-in code to a citizen by SMS / 发送短信验证码',
         body: Type.Object({ idNumber: ID_NUMBER }, { additionalProperties: false }),
-        response: { 202: Type.Object({ sent: Type.Boolean(), phoneMasked: Type.String() }), ...problemResponses },
+        response: {
+          202: Type.Object({ sent: Type.Boolean(), phoneMasked: Type.String() }),
+          ...problemResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -61,7 +85,10 @@ export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
       schema: {
         tags: ['auth'],
         summary: 'Citizen sign-in with ID number and SMS code / 群众登录',
-        body: Type.Object({ idNumber: ID_NUMBER, code: Type.String({ pattern: '^\\d{6}$' }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { idNumber: ID_NUMBER, code: Type.String({ pattern: '^\\d{6}$' }) },
+          { additionalProperties: false },
+        ),
         response: { 200: UserResponse, ...problemResponses },
       },
     },
@@ -76,7 +103,11 @@ export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
     '/auth/logout',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'Sign out (revokes the session) / 退出登录', response: { 204: Type.Null(), ...problemResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out (revokes the session) / 退出登录',
+        response: { 204: Type.Null(), ...problemResponses },
+      },
     },
     async (req, reply) => {
       const token = req.sessionToken;
@@ -90,7 +121,11 @@ export async function authRoutes(app: App, deps: ServerDeps): Promise<void> {
     '/auth/me',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: 'The signed-in user / 当前用户', response: { 200: UserResponse, ...problemResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user / 当前用户',
+        response: { 200: UserResponse, ...problemResponses },
+      },
     },
     async (req) => {
       const user = await userView(deps.db.kysely, req.actor.userId!);

@@ -2,7 +2,13 @@ import { Type } from 'typebox';
 import { type App, problemResponses, type ServerDeps } from '../../http.ts';
 import { slotTargets } from './targets.ts';
 
-const Cell = Type.Object({ total: Type.Integer(), inclusive: Type.Integer(), per1000: Type.Number(), inclusiveShare: Type.Number(), belowFloor: Type.Boolean() });
+const Cell = Type.Object({
+  total: Type.Integer(),
+  inclusive: Type.Integer(),
+  per1000: Type.Number(),
+  inclusiveShare: Type.Number(),
+  belowFloor: Type.Boolean(),
+});
 const Citation = Type.Object({ document: Type.String(), clause: Type.String(), text: Type.String() });
 
 export async function childcareRoutes(app: App, _deps: ServerDeps): Promise<void> {
@@ -17,7 +23,11 @@ export async function childcareRoutes(app: App, _deps: ServerDeps): Promise<void
         response: {
           200: Type.Object({
             source: Citation,
-            targets: Type.Object({ slotsPer1000: Type.Number(), inclusiveShareMin: Type.Number(), source: Citation }),
+            targets: Type.Object({
+              slotsPer1000: Type.Number(),
+              inclusiveShareMin: Type.Number(),
+              source: Citation,
+            }),
             years: Type.Array(Type.Integer()),
             rows: Type.Array(
               Type.Object({

@@ -6,7 +6,13 @@ import annex from '../../../../data/childcare/annex.json' with { type: 'json' };
 import { managementArea } from '../../../domain/areas.ts';
 
 /** County names as they appear in the district GeoJSON features (null for functional zones). */
-export type SlotCell = { total: number; inclusive: number; per1000: number; inclusiveShare: number; belowFloor: boolean };
+export type SlotCell = {
+  total: number;
+  inclusive: number;
+  per1000: number;
+  inclusiveShare: number;
+  belowFloor: boolean;
+};
 export type SlotRow = {
   code: string;
   name: string;
@@ -21,7 +27,13 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 export function slotTargets() {
   const floor = annex.targets.inclusiveShareMin;
   const cityPopulation = annex.areas.reduce((s, r) => s + (managementArea(r.code)?.population2020 ?? 0), 0);
-  const toRow = (r: (typeof annex.areas)[number], kind: SlotRow['kind'], population: number, name: string, mapName: string | null): SlotRow => ({
+  const toRow = (
+    r: (typeof annex.areas)[number],
+    kind: SlotRow['kind'],
+    population: number,
+    name: string,
+    mapName: string | null,
+  ): SlotRow => ({
     code: r.code,
     name,
     kind,
@@ -31,11 +43,22 @@ export function slotTargets() {
       annex.years.map((y) => {
         const c = r.slots[String(y) as '2023'];
         const share = c.inclusive / c.total;
-        return [String(y), { total: c.total, inclusive: c.inclusive, per1000: round((c.total / population) * 1000, 2), inclusiveShare: round(share, 4), belowFloor: share < floor }];
+        return [
+          String(y),
+          {
+            total: c.total,
+            inclusive: c.inclusive,
+            per1000: round((c.total / population) * 1000, 2),
+            inclusiveShare: round(share, 4),
+            belowFloor: share < floor,
+          },
+        ];
       }),
     ),
   });
-  const rows: SlotRow[] = [toRow(annex.city as (typeof annex.areas)[number], 'city', cityPopulation, '昆明市', null)];
+  const rows: SlotRow[] = [
+    toRow(annex.city as (typeof annex.areas)[number], 'city', cityPopulation, '昆明市', null),
+  ];
   for (const r of annex.areas) {
     const a = managementArea(r.code);
     if (!a) throw new Error(`annex row ${r.name} has no management area ${r.code}`);

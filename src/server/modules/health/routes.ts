@@ -11,8 +11,14 @@ export async function healthRoutes(app: App, deps: ServerDeps): Promise<void> {
         tags: ['system'],
         summary: 'Liveness and database status / 服务与数据库状态',
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number() }) }),
-          503: Type.Object({ status: Type.Literal('degraded'), database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number() }) }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number() }),
+          }),
+          503: Type.Object({
+            status: Type.Literal('degraded'),
+            database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number() }),
+          }),
         },
       },
     },

@@ -4,7 +4,10 @@ import { type App, problemResponses, type ServerDeps } from '../../http.ts';
 import { MyPerson, PersonView, SearchQuery } from './schema.ts';
 import * as service from './service.ts';
 
-const IdParam = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }, { additionalProperties: false });
+const IdParam = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
+  { additionalProperties: false },
+);
 
 export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
   app.get(
@@ -18,16 +21,25 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
         response: { 200: Type.Object({ persons: Type.Array(PersonView) }), ...problemResponses },
       },
     },
-    async (req) => ({ persons: await inTransaction(deps, req.actor, req.id, (ctx) => service.searchPersons(ctx, req.query)) }),
+    async (req) => ({
+      persons: await inTransaction(deps, req.actor, req.id, (ctx) => service.searchPersons(ctx, req.query)),
+    }),
   );
 
   app.get(
     '/persons/:id',
     {
       config: { access: 'person.read' },
-      schema: { tags: ['registry'], summary: 'One person (masked) / 人员信息', params: IdParam, response: { 200: Type.Object({ person: PersonView }), ...problemResponses } },
+      schema: {
+        tags: ['registry'],
+        summary: 'One person (masked) / 人员信息',
+        params: IdParam,
+        response: { 200: Type.Object({ person: PersonView }), ...problemResponses },
+      },
     },
-    async (req) => ({ person: await inTransaction(deps, req.actor, req.id, (ctx) => service.getPerson(ctx, req.params.id)) }),
+    async (req) => ({
+      person: await inTransaction(deps, req.actor, req.id, (ctx) => service.getPerson(ctx, req.params.id)),
+    }),
   );
 
   app.post(
@@ -36,14 +48,20 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
       config: { access: 'person.reveal' },
       schema: {
         tags: ['registry'],
-        summary: 'Reveal a full ID number with a stated reason (audited) / 查看完整证件号码（须说明理由并留痕）',
+        summary:
+          'Reveal a full ID number with a stated reason (audited) / 查看完整证件号码（须说明理由并留痕）',
         params: IdParam,
-        body: Type.Object({ reason: Type.String({ minLength: 4, maxLength: 500 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { reason: Type.String({ minLength: 4, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ idNumber: Type.String() }), ...problemResponses },
       },
     },
     async (req, reply) => {
-      const idNumber = await inTransaction(deps, req.actor, req.id, (ctx) => service.revealIdNumber(ctx, req.params.id, req.body.reason));
+      const idNumber = await inTransaction(deps, req.actor, req.id, (ctx) =>
+        service.revealIdNumber(ctx, req.params.id, req.body.reason),
+      );
       reply.header('cache-control', 'no-store');
       return { idNumber };
     },
@@ -53,7 +71,11 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
     '/me/person',
     {
       config: { access: 'self.read' },
-      schema: { tags: ['citizen'], summary: 'My own record and children / 我的信息', response: { 200: MyPerson, ...problemResponses } },
+      schema: {
+        tags: ['citizen'],
+        summary: 'My own record and children / 我的信息',
+        response: { 200: MyPerson, ...problemResponses },
+      },
     },
     async (req) => ({ person: await inTransaction(deps, req.actor, req.id, (ctx) => service.myPerson(ctx)) }),
   );

@@ -21,7 +21,9 @@ export const MyPerson = Type.Object({
     birthDate: Type.String(),
     hukouAreaCode: Type.Union([Type.String(), Type.Null()]),
     hukouAreaName: Type.Union([Type.String(), Type.Null()]),
-    children: Type.Array(Type.Object({ name: Type.String(), birthDate: Type.String(), idNumberMasked: Type.String() })),
+    children: Type.Array(
+      Type.Object({ name: Type.String(), birthDate: Type.String(), idNumberMasked: Type.String() }),
+    ),
   }),
 });
 

@@ -1,6 +1,7 @@
 /** Reading the registry: scoped, masked, and every read of personal data audited. */
+
+import { managementArea, managementAreaOf } from '../../../domain/areas.ts';
 import { parseIdNumber } from '../../../domain/id-number.ts';
-import { managementAreaOf, managementArea } from '../../../domain/areas.ts';
 import type { Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import * as store from './store.ts';
@@ -24,27 +25,49 @@ export function toView(r: Row) {
 
 export async function getPerson(ctx: Ctx, id: number) {
   const row = await store.findPerson(ctx.trx, ctx.actor, id);
-  ctx.audit({ action: 'person.read', subjectType: 'person', subjectId: id, outcome: row ? 'success' : 'denied' });
+  ctx.audit({
+    action: 'person.read',
+    subjectType: 'person',
+    subjectId: id,
+    outcome: row ? 'success' : 'denied',
+  });
   if (!row) throw new AppError('person.not_found');
   return toView(row);
 }
 
-export async function searchPersons(ctx: Ctx, q: { name?: string; idNumber?: string; areaCode?: string; limit: number }) {
+export async function searchPersons(
+  ctx: Ctx,
+  q: { name?: string; idNumber?: string; areaCode?: string; limit: number },
+) {
   let idBidx: string | undefined;
   if (q.idNumber) {
     const parsed = parseIdNumber(q.idNumber);
     if (!parsed.ok) {
       throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-        { path: 'querystring:/idNumber', code: parsed.code, message: { 'zh-CN': parsed.message.zh, en: parsed.message.en } },
+        {
+          path: 'querystring:/idNumber',
+          code: parsed.code,
+          message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
+        },
       ]);
     }
     idBidx = ctx.cipher.blindIndex(parsed.value.normalized);
   }
-  const rows = await store.searchPersons(ctx.trx, ctx.actor, { name: q.name, idBidx, areaCode: q.areaCode, limit: q.limit });
+  const rows = await store.searchPersons(ctx.trx, ctx.actor, {
+    name: q.name,
+    idBidx,
+    areaCode: q.areaCode,
+    limit: q.limit,
+  });
   ctx.audit({
     action: 'person.search',
     outcome: 'success',
-    details: { name: q.name ?? null, byIdNumber: Boolean(q.idNumber), areaCode: q.areaCode ?? null, results: rows.length },
+    details: {
+      name: q.name ?? null,
+      byIdNumber: Boolean(q.idNumber),
+      areaCode: q.areaCode ?? null,
+      results: rows.length,
+    },
   });
   return rows.map(toView);
 }
@@ -55,7 +78,13 @@ export async function myPerson(ctx: Ctx) {
   const me = personId ? await store.findPerson(ctx.trx, ctx.actor, personId) : undefined;
   if (!me || !personId) throw new AppError('person.not_found');
   const children = await store.childrenOf(ctx.trx, ctx.actor, personId);
-  ctx.audit({ action: 'person.read_own', subjectType: 'person', subjectId: personId, outcome: 'success', details: { children: children.length } });
+  ctx.audit({
+    action: 'person.read_own',
+    subjectType: 'person',
+    subjectId: personId,
+    outcome: 'success',
+    details: { children: children.length },
+  });
   const area = me.hukou_area_code ? managementArea(managementAreaOf(me.hukou_area_code) ?? '') : undefined;
   return {
     idNumberMasked: me.id_number_masked,
@@ -64,7 +93,11 @@ export async function myPerson(ctx: Ctx) {
     birthDate: me.birth_date,
     hukouAreaCode: me.hukou_area_code,
     hukouAreaName: area?.name ?? null,
-    children: children.map((c) => ({ name: c.name, birthDate: c.birth_date, idNumberMasked: c.id_number_masked })),
+    children: children.map((c) => ({
+      name: c.name,
+      birthDate: c.birth_date,
+      idNumberMasked: c.id_number_masked,
+    })),
   };
 }
 
@@ -72,7 +105,13 @@ export async function myPerson(ctx: Ctx) {
 export async function revealIdNumber(ctx: Ctx, id: number, reason: string) {
   if (reason.trim().length < 4) throw new AppError('person.reveal_reason_required');
   const row = await store.encryptedIdOf(ctx.trx, ctx.actor, id);
-  ctx.audit({ action: 'person.reveal_id', subjectType: 'person', subjectId: id, outcome: row ? 'success' : 'denied', details: { reason } });
+  ctx.audit({
+    action: 'person.reveal_id',
+    subjectType: 'person',
+    subjectId: id,
+    outcome: row ? 'success' : 'denied',
+    details: { reason },
+  });
   if (!row) throw new AppError('person.not_found');
   return ctx.cipher.decrypt(row.id_number_enc);
 }

@@ -20,7 +20,12 @@ const columns = [
 ] as const;
 
 export function findPerson(trx: Transaction<Database>, actor: Actor, id: number) {
-  return trx.selectFrom('person').select(columns).where('person.id', '=', id).where(personScope(actor)).executeTakeFirst();
+  return trx
+    .selectFrom('person')
+    .select(columns)
+    .where('person.id', '=', id)
+    .where(personScope(actor))
+    .executeTakeFirst();
 }
 
 export function searchPersons(
@@ -46,5 +51,10 @@ export function childrenOf(trx: Transaction<Database>, actor: Actor, parentId: n
 }
 
 export function encryptedIdOf(trx: Transaction<Database>, actor: Actor, id: number) {
-  return trx.selectFrom('person').select(['person.id', 'person.id_number_enc']).where('person.id', '=', id).where(personScope(actor)).executeTakeFirst();
+  return trx
+    .selectFrom('person')
+    .select(['person.id', 'person.id_number_enc'])
+    .where('person.id', '=', id)
+    .where(personScope(actor))
+    .executeTakeFirst();
 }

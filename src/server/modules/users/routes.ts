@@ -19,7 +19,11 @@ export async function userRoutes(app: App, deps: ServerDeps): Promise<void> {
     '/users',
     {
       config: { access: 'user.read' },
-      schema: { tags: ['users'], summary: 'Staff-side accounts in your scope / 账号列表', response: { 200: Type.Object({ users: Type.Array(UserRow) }), ...problemResponses } },
+      schema: {
+        tags: ['users'],
+        summary: 'Staff-side accounts in your scope / 账号列表',
+        response: { 200: Type.Object({ users: Type.Array(UserRow) }), ...problemResponses },
+      },
     },
     async (req) => ({ users: await inTransaction(deps, req.actor, req.id, (ctx) => service.listUsers(ctx)) }),
   );
@@ -35,18 +39,29 @@ export async function userRoutes(app: App, deps: ServerDeps): Promise<void> {
           {
             username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }),
             displayName: Type.String({ minLength: 1, maxLength: 64 }),
-            role: Type.Union([Type.Literal('staff'), Type.Literal('area_admin'), Type.Literal('city_admin'), Type.Literal('auditor')]),
+            role: Type.Union([
+              Type.Literal('staff'),
+              Type.Literal('area_admin'),
+              Type.Literal('city_admin'),
+              Type.Literal('auditor'),
+            ]),
             areaCode: Type.Optional(Type.Union([Type.String({ pattern: '^\\d{6}(\\d{3})?$' }), Type.Null()])),
             departmentCode: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
             password: Type.String({ minLength: 12, maxLength: 256 }),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.Integer(), totpSecret: Type.String(), totpUri: Type.String() }), ...problemResponses, 409: ProblemSchema },
+        response: {
+          201: Type.Object({ id: Type.Integer(), totpSecret: Type.String(), totpUri: Type.String() }),
+          ...problemResponses,
+          409: ProblemSchema,
+        },
       },
     },
     async (req, reply) => {
-      const created = await inTransaction(deps, req.actor, req.id, (ctx) => service.createUser(ctx, req.body));
+      const created = await inTransaction(deps, req.actor, req.id, (ctx) =>
+        service.createUser(ctx, req.body),
+      );
       reply.header('cache-control', 'no-store');
       return reply.status(201).send(created);
     },
@@ -59,10 +74,17 @@ export async function userRoutes(app: App, deps: ServerDeps): Promise<void> {
       schema: {
         tags: ['users'],
         summary: "Revoke all of a user's sessions / 强制下线",
-        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ revoked: Type.Integer() }), ...problemResponses },
       },
     },
-    async (req) => ({ revoked: await inTransaction(deps, req.actor, req.id, (ctx) => service.revokeSessions(ctx, req.params.id)) }),
+    async (req) => ({
+      revoked: await inTransaction(deps, req.actor, req.id, (ctx) =>
+        service.revokeSessions(ctx, req.params.id),
+      ),
+    }),
   );
 }
