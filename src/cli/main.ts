@@ -6,13 +6,15 @@ const program = new Command('junheng')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const load of commandModules) {
-  (await load()).register(program);
-}
-
+// Set before the sub-commands are created: commander copies these settings into each of them.
+// Usage errors exit 2 (like invalid input); --help and --version exit 0.
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
+
+for (const load of commandModules) {
+  (await load()).register(program);
+}
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -10,19 +10,19 @@ const IdParam = Type.Object(
 );
 
 export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
-  app.get(
-    '/persons',
+  app.post(
+    '/persons/search',
     {
       config: { access: 'person.search' },
       schema: {
         tags: ['registry'],
-        summary: 'Search people in your scope / 在管辖范围内查询人员',
-        querystring: SearchQuery,
+        summary: 'Search people in your scope (criteria in the body: no personal data in URLs) / 在管辖范围内查询人员',
+        body: SearchQuery,
         response: { 200: Type.Object({ persons: Type.Array(PersonView) }), ...problemResponses },
       },
     },
     async (req) => ({
-      persons: await inTransaction(deps, req.actor, req.id, (ctx) => service.searchPersons(ctx, req.query)),
+      persons: await inTransaction(deps, req.actor, req.id, (ctx) => service.searchPersons(ctx, req.body)),
     }),
   );
 

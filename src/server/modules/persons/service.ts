@@ -45,7 +45,7 @@ export async function searchPersons(
     if (!parsed.ok) {
       throw new AppError('id.invalid', { reason: parsed.message.zh }, [
         {
-          path: 'querystring:/idNumber',
+          path: '/idNumber',
           code: parsed.code,
           message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
         },
