@@ -3,6 +3,7 @@ import { areaRoutes } from './areas/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { childcareRoutes } from './childcare/routes.ts';
+import { entitlementRoutes } from './entitlements/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { personRoutes } from './persons/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -15,6 +16,7 @@ export async function registerModules(app: App, deps: ServerDeps): Promise<void>
       await authRoutes(v1 as App, deps);
       await areaRoutes(v1 as App, deps);
       await childcareRoutes(v1 as App, deps);
+      await entitlementRoutes(v1 as App, deps);
       await personRoutes(v1 as App, deps);
       await userRoutes(v1 as App, deps);
       await auditRoutes(v1 as App, deps);

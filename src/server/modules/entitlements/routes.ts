@@ -1,0 +1,55 @@
+/**
+ * The family entitlement calculator over HTTP (contract: shared/specs/entitlements.md):
+ * `POST /api/v1/entitlements`, no sign-in, the same document as `junheng entitlements`.
+ * Validation is the rules engine's own, so the field-level reasons equal the CLI's.
+ */
+import { Type } from 'typebox';
+import { computeEntitlements, entitlementInputJsonSchema } from '../../../rules/index.ts';
+import { loadParameters } from '../../../rules/load.ts';
+import { AppError } from '../../errors.ts';
+import { type App, problemResponses, type ServerDeps } from '../../http.ts';
+
+const Localized = { additionalProperties: true } as const;
+const EntitlementSchema = Type.Object(
+  {
+    id: Type.String(),
+    subject: Type.String(),
+    eligible: Type.Boolean(),
+    amountFen: Type.Optional(Type.Integer()),
+    days: Type.Optional(Type.Integer()),
+    minutesPerDay: Type.Optional(Type.Integer()),
+    percent: Type.Optional(Type.Integer()),
+    citations: Type.Array(Type.Object({ source: Type.String(), clause: Type.String(), text: Type.String() }, Localized)),
+    explanation: Type.Array(Type.Object({ condition: Type.String(), holds: Type.Boolean(), zh: Type.String(), en: Type.String() }, Localized)),
+  },
+  { additionalProperties: true },
+);
+
+export async function entitlementRoutes(app: App, _deps: ServerDeps): Promise<void> {
+  const params = loadParameters();
+  app.post(
+    '/entitlements',
+    {
+      config: { access: 'public', rateLimit: { max: 6000, timeWindow: '1 minute' } },
+      // The schema documents the input; the rules engine validates it (JSON pointers, zh/en).
+      validatorCompiler: () => (data) => ({ value: data }),
+      schema: {
+        tags: ['entitlements'],
+        summary: "A family's entitlements with reasons and clauses / 家庭可享政策计算",
+        body: entitlementInputJsonSchema as never,
+        response: { 200: Type.Object({ asOf: Type.String(), entitlements: Type.Array(EntitlementSchema) }), 400: problemResponses[400] },
+      },
+    },
+    async (req) => {
+      const r = computeEntitlements(req.body, params);
+      if (!r.ok) {
+        throw new AppError(
+          'entitlements.invalid_input',
+          {},
+          r.issues.map((i) => ({ path: i.path, code: i.code, message: { 'zh-CN': i.message.zh, en: i.message.en } })),
+        );
+      }
+      return r.value;
+    },
+  );
+}
