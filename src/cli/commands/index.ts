@@ -8,4 +8,8 @@ export type CommandModule = { register(program: Command): void };
  * server's imports. Add one line per command module.
  */
 export const commandModules: Array<() => Promise<CommandModule>> = [
+  () => import('./core.ts'),
+  () => import('./entitlements.ts'),
+  () => import('./simulate.ts'),
+  () => import('./project.ts'),
 ];

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/junheng.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'junheng-cli-'));
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: tmpdir() });
+
+describe('junheng entitlements (real command)', () => {
+  it('valid input: exit 0 and one JSON document on stdout', () => {
+    const f = join(dir, 'ok.json');
+    writeFileSync(
+      f,
+      JSON.stringify({
+        asOf: '2024-06-30',
+        family: {
+          parents: [{ role: 'mother', employed: true }],
+          children: [{ birthDate: '2024-03-15', hukouArea: '530102' }],
+        },
+      }),
+    );
+    const r = run(['entitlements', '--input', f, '--json']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.asOf).toBe('2024-06-30');
+    expect(doc.entitlements.find((e: { id: string }) => e.id === 'maternity_leave').days).toBe(158);
+  });
+  it('invalid input: exit 2, nothing on stdout, the pointer and reason on stderr', () => {
+    const f = join(dir, 'bad.json');
+    writeFileSync(
+      f,
+      JSON.stringify({ asOf: '2024-06-30', family: { children: [{ birthDate: '2023-02-30' }] } }),
+    );
+    const r = run(['entitlements', '--input', f, '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('/family/children/0/birthDate');
+    expect(r.stderr).toContain('input.invalid_date');
+    expect(r.stderr).toMatch(/日期/);
+  });
+  it('unparseable JSON: exit 2, nothing on stdout', () => {
+    const f = join(dir, 'broken.json');
+    writeFileSync(f, '{"asOf":');
+    const r = run(['entitlements', '--input', f]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+  });
+  it('simulate --synthetic prints JSON with a reform difference', () => {
+    const reform = fileURLToPath(new URL('../../policy/reforms/third-child-10000.yaml', import.meta.url));
+    const r = run([
+      'simulate',
+      '--synthetic',
+      '20000',
+      '--seed',
+      '5',
+      '--year',
+      '2025',
+      '--reform',
+      reform,
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.years[0].reform.difference.cashTotalFen).toBeGreaterThanOrEqual(0);
+    expect(doc.years[0].reform.familiesLosing).toBe(0);
+  });
+  it('simulate reads JSON lines and CSV', () => {
+    const jl = join(dir, 'pop.jsonl');
+    writeFileSync(
+      jl,
+      `${JSON.stringify({ hukouArea: '530102', children: [{ birthDate: '2020-01-01' }, { birthDate: '2025-03-01' }] })}\n{"persons": 3}\n`,
+    );
+    const a = run(['simulate', '--population', jl, '--year', '2025', '--json']);
+    expect(a.status).toBe(0);
+    const ja = JSON.parse(a.stdout);
+    expect(ja.years[0].current.programmes.one_time_birth_subsidy.eligible).toBe(1);
+    const csv = join(dir, 'pop.csv');
+    writeFileSync(
+      csv,
+      'family_id,hukou_area,child_birth_date,child_hukou_area\nf1,530102,2020-01-01,\nf1,530102,2025-03-01,\nf2,530181,,\n',
+    );
+    const b = run(['simulate', '--population', csv, '--year', '2025', '--json']);
+    expect(b.status).toBe(0);
+    expect(JSON.parse(b.stdout).years[0].current).toEqual(ja.years[0].current);
+  });
+});

@@ -1,0 +1,398 @@
+/**
+ * The calculator's input: types, a schema description (also exported as JSON Schema for the
+ * HTTP layer) and a validator that returns field-level issues instead of throwing.
+ */
+import { parseIsoDate } from './dates.ts';
+
+export interface Issue {
+  /** Dotted code, e.g. `input.invalid_date`. */
+  code: string;
+  /** JSON pointer (RFC 6901) to the offending field; "" is the whole document. */
+  path: string;
+  message: { zh: string; en: string };
+  params?: Record<string, unknown>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+export type Role = 'mother' | 'father';
+
+export interface ParentInput {
+  role: Role;
+  birthDate?: string;
+  employed: boolean;
+  onlyChild: boolean;
+  elderlyParentHospitalized: boolean;
+}
+
+export interface ChildInput {
+  birthDate: string;
+  hukouArea?: string;
+  difficultBirth: boolean;
+  adopted: boolean;
+  birthOrder?: number;
+}
+
+export interface HousingInput {
+  ownsHome: boolean;
+  rents: boolean;
+  contributesToHousingFund: boolean;
+  buyingFirstHome: boolean;
+}
+
+export interface FamilyInput {
+  hukouArea?: string;
+  /** 计划生育特殊家庭 (plan §17–18); an optional extension of the contract. */
+  specialFamily: boolean;
+  parents: ParentInput[];
+  children: ChildInput[];
+  /** null when the input gives no housing facts. */
+  housing: HousingInput | null;
+}
+
+export interface EntitlementInput {
+  asOf: string;
+  family: FamilyInput;
+}
+
+type Spec =
+  | { type: 'date'; required?: boolean; description: string }
+  | { type: 'area'; required?: boolean; description: string }
+  | { type: 'boolean'; required?: boolean; description: string }
+  | { type: 'enum'; values: string[]; required?: boolean; description: string }
+  | { type: 'integer'; min: number; max: number; required?: boolean; description: string }
+  | { type: 'object'; fields: Record<string, Spec>; required?: boolean; description: string }
+  | { type: 'array'; items: Spec; maxItems: number; required?: boolean; description: string };
+
+const bool = (description: string): Spec => ({ type: 'boolean', description });
+
+/** The input schema, as data: drives the validator and `entitlementInputJsonSchema`. */
+export const INPUT_SPEC: Spec = {
+  type: 'object',
+  description: 'Family entitlement calculator input (contract v1)',
+  fields: {
+    asOf: { type: 'date', required: true, description: 'The date the answer is for (ISO date)' },
+    family: {
+      type: 'object',
+      required: true,
+      description: 'The family',
+      fields: {
+        hukouArea: { type: 'area', description: 'Family hukou county code (GB/T 2260, 6 digits)' },
+        specialFamily: bool('计划生育特殊家庭 (family-planning special family, plan §17–18)'),
+        parents: {
+          type: 'array',
+          maxItems: 2,
+          description: 'The parents (at most one mother and one father)',
+          items: {
+            type: 'object',
+            description: 'A parent',
+            fields: {
+              role: {
+                type: 'enum',
+                values: ['mother', 'father'],
+                required: true,
+                description: 'mother or father',
+              },
+              birthDate: { type: 'date', description: 'Date of birth' },
+              employed: bool('Employed (has an employer that grants leave)'),
+              onlyChild: bool('Is an only child (独生子女)'),
+              elderlyParentHospitalized: bool('A parent of this person, aged 60+, is in hospital'),
+            },
+          },
+        },
+        children: {
+          type: 'array',
+          maxItems: 20,
+          description: "The couple's children, any order",
+          items: {
+            type: 'object',
+            description: 'A child',
+            fields: {
+              birthDate: { type: 'date', required: true, description: 'Date of birth' },
+              hukouArea: { type: 'area', description: 'County code where the child was registered at birth' },
+              difficultBirth: bool('Difficult birth (难产)'),
+              adopted: bool('Adopted'),
+              birthOrder: {
+                type: 'integer',
+                min: 1,
+                max: 20,
+                description: 'Explicit birth order (overrides the order computed from dates)',
+              },
+            },
+          },
+        },
+        housing: {
+          type: 'object',
+          description: 'Housing facts',
+          fields: {
+            ownsHome: bool('Owns a home'),
+            rents: bool('Rents a home'),
+            contributesToHousingFund: bool('Contributes to the housing provident fund'),
+            buyingFirstHome: bool('Buying a first self-occupied home'),
+          },
+        },
+      },
+    },
+  },
+};
+
+function toJsonSchema(s: Spec): Record<string, unknown> {
+  switch (s.type) {
+    case 'date':
+      return {
+        type: 'string',
+        format: 'date',
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: s.description,
+      };
+    case 'area':
+      return { type: 'string', pattern: '^\\d{6}$', description: s.description };
+    case 'boolean':
+      return { type: 'boolean', description: s.description };
+    case 'enum':
+      return { type: 'string', enum: s.values, description: s.description };
+    case 'integer':
+      return { type: 'integer', minimum: s.min, maximum: s.max, description: s.description };
+    case 'array':
+      return {
+        type: 'array',
+        maxItems: s.maxItems,
+        items: toJsonSchema(s.items),
+        description: s.description,
+      };
+    case 'object': {
+      const properties: Record<string, unknown> = {};
+      const required: string[] = [];
+      for (const [k, v] of Object.entries(s.fields)) {
+        properties[k] = toJsonSchema(v);
+        if (v.required) required.push(k);
+      }
+      return {
+        type: 'object',
+        properties,
+        required,
+        additionalProperties: false,
+        description: s.description,
+      };
+    }
+  }
+}
+
+/** JSON Schema (draft 2020-12) of the input, for OpenAPI docs and the HTTP layer. */
+export const entitlementInputJsonSchema: Record<string, unknown> = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'junheng:entitlements-input-v1',
+  ...toJsonSchema(INPUT_SPEC),
+};
+
+/** RFC 6901 pointer segment escaping. */
+export function pointer(parts: Array<string | number>): string {
+  return parts.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+const TYPE_NAMES: Record<Spec['type'], { zh: string; en: string }> = {
+  date: { zh: '日期字符串', en: 'a date string' },
+  area: { zh: '行政区划代码字符串', en: 'an area-code string' },
+  boolean: { zh: '布尔值', en: 'a boolean' },
+  enum: { zh: '字符串', en: 'a string' },
+  integer: { zh: '整数', en: 'an integer' },
+  object: { zh: '对象', en: 'an object' },
+  array: { zh: '数组', en: 'an array' },
+};
+
+function issue(code: string, path: string, zh: string, en: string, params?: Record<string, unknown>): Issue {
+  const i: Issue = { code, path, message: { zh, en } };
+  if (params) i.params = params;
+  return i;
+}
+
+function typeOk(s: Spec, v: unknown): boolean {
+  switch (s.type) {
+    case 'date':
+    case 'area':
+    case 'enum':
+      return typeof v === 'string';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'integer':
+      return typeof v === 'number';
+    case 'object':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'array':
+      return Array.isArray(v);
+  }
+}
+
+function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]): void {
+  const p = pointer(path);
+  if (!typeOk(s, v)) {
+    const t = TYPE_NAMES[s.type];
+    out.push(
+      issue('input.invalid_type', p, `类型错误：应为${t.zh}`, `Wrong type: expected ${t.en}`, {
+        expected: s.type,
+      }),
+    );
+    return;
+  }
+  switch (s.type) {
+    case 'date':
+      if (parseIsoDate(v as string) === null) {
+        out.push(
+          issue(
+            'input.invalid_date',
+            p,
+            `不是有效的日期（应为 YYYY-MM-DD 格式的真实日期）：${v}`,
+            `Not a valid calendar date (expected a real YYYY-MM-DD date): ${v}`,
+            { value: v },
+          ),
+        );
+      }
+      return;
+    case 'area':
+      if (!/^\d{6}$/.test(v as string)) {
+        out.push(
+          issue(
+            'input.invalid_area_code',
+            p,
+            `不是6位行政区划代码（GB/T 2260）：${v}`,
+            `Not a 6-digit area code (GB/T 2260): ${v}`,
+            { value: v },
+          ),
+        );
+      }
+      return;
+    case 'enum':
+      if (!s.values.includes(v as string)) {
+        out.push(
+          issue(
+            'input.invalid_value',
+            p,
+            `取值无效，应为 ${s.values.join('、')} 之一`,
+            `Invalid value: expected one of ${s.values.join(', ')}`,
+            { allowed: s.values },
+          ),
+        );
+      }
+      return;
+    case 'integer':
+      if (!Number.isInteger(v) || (v as number) < s.min || (v as number) > s.max) {
+        out.push(
+          issue(
+            'input.invalid_integer',
+            p,
+            `应为 ${s.min} 到 ${s.max} 之间的整数`,
+            `Expected an integer from ${s.min} to ${s.max}`,
+            { min: s.min, max: s.max },
+          ),
+        );
+      }
+      return;
+    case 'array': {
+      const a = v as unknown[];
+      if (a.length > s.maxItems) {
+        out.push(
+          issue('input.too_many_items', p, `最多 ${s.maxItems} 项`, `At most ${s.maxItems} items`, {
+            maxItems: s.maxItems,
+          }),
+        );
+        return;
+      }
+      for (let i = 0; i < a.length; i++) check(s.items, a[i], [...path, i], out);
+      return;
+    }
+    case 'object': {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        if (!Object.hasOwn(s.fields, k)) {
+          out.push(
+            issue('input.unknown_field', pointer([...path, k]), `未知字段：${k}`, `Unknown field: ${k}`),
+          );
+        }
+      }
+      for (const [k, fs] of Object.entries(s.fields)) {
+        if (o[k] === undefined) {
+          if (fs.required) {
+            out.push(
+              issue(
+                'input.required',
+                pointer([...path, k]),
+                `缺少必填字段：${k}`,
+                `Required field is missing: ${k}`,
+              ),
+            );
+          }
+          continue;
+        }
+        check(fs, o[k], [...path, k], out);
+      }
+    }
+  }
+}
+
+/**
+ * Validate calculator input. Returns the normalized input (missing booleans false, missing
+ * lists empty, missing housing null) or every issue found, each with a JSON pointer.
+ */
+export function validateEntitlementInput(input: unknown): Result<EntitlementInput> {
+  const issues: Issue[] = [];
+  check(INPUT_SPEC, input, [], issues);
+  if (issues.length === 0) {
+    const parents = ((input as { family: { parents?: Array<{ role: string }> } }).family.parents ??
+      []) as Array<{
+      role: string;
+    }>;
+    const seen = new Set<string>();
+    parents.forEach((pa, i) => {
+      if (seen.has(pa.role)) {
+        issues.push(
+          issue(
+            'input.duplicate_role',
+            pointer(['family', 'parents', i, 'role']),
+            `家长角色重复：${pa.role}`,
+            `Duplicate parent role: ${pa.role}`,
+          ),
+        );
+      }
+      seen.add(pa.role);
+    });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  // biome-ignore lint/suspicious/noExplicitAny: shape checked above
+  const raw = input as any;
+  const f = raw.family;
+  const family: FamilyInput = {
+    specialFamily: f.specialFamily === true,
+    parents: (f.parents ?? []).map(
+      // biome-ignore lint/suspicious/noExplicitAny: checked
+      (p: any): ParentInput => ({
+        role: p.role,
+        ...(p.birthDate !== undefined ? { birthDate: p.birthDate } : {}),
+        employed: p.employed === true,
+        onlyChild: p.onlyChild === true,
+        elderlyParentHospitalized: p.elderlyParentHospitalized === true,
+      }),
+    ),
+    // biome-ignore lint/suspicious/noExplicitAny: checked
+    children: (f.children ?? []).map((c: any): ChildInput => {
+      const child: ChildInput = {
+        birthDate: c.birthDate,
+        difficultBirth: c.difficultBirth === true,
+        adopted: c.adopted === true,
+      };
+      if (c.hukouArea !== undefined) child.hukouArea = c.hukouArea;
+      if (c.birthOrder !== undefined) child.birthOrder = c.birthOrder;
+      return child;
+    }),
+    housing:
+      f.housing === undefined
+        ? null
+        : {
+            ownsHome: f.housing.ownsHome === true,
+            rents: f.housing.rents === true,
+            contributesToHousingFund: f.housing.contributesToHousingFund === true,
+            buyingFirstHome: f.housing.buyingFirstHome === true,
+          },
+  };
+  if (f.hukouArea !== undefined) family.hukouArea = f.hukouArea;
+  return { ok: true, value: { asOf: raw.asOf, family } };
+}
