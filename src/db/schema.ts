@@ -2,6 +2,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default (Kysely's Generated<> does not nest in ColumnType). */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 
 export interface ManagementAreaTable {
@@ -47,7 +49,7 @@ export interface AppUserTable {
   failed_attempts: Generated<number>;
   locked_until: Timestamp | null;
   disabled: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
 }
 
 export interface SessionTable {
@@ -86,8 +88,171 @@ export interface PersonTable {
   mother_id: number | null;
   father_id: number | null;
   death_date: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  // 0003_registry (fused registry)
+  ethnicity: Generated<string | null>;
+  marital_status: Generated<string | null>;
+  address: Generated<string | null>;
+  household_no: Generated<string | null>;
+  household_relation: Generated<string | null>;
+  residence_status: Generated<string | null>;
+  field_sources: Generated<Json<Record<string, FieldSource>>>;
+}
+
+/** Provenance of one field of a person: which feed and record set it, and when. */
+export type FieldSource = {
+  source: string;
+  feed: string;
+  record: string;
+  at: string;
+  import: number;
+  /** For the phone: its blind index, to compare without decrypting. */
+  value?: string;
+};
+
+export interface ImportBatchTable {
+  id: Generated<number>;
+  job_id: number | null;
+  feed_id: string;
+  source: string;
+  file_name: string;
+  content_hash: string;
+  actor_id: number | null;
+  area_code: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  total_rows: number;
+  accepted: number;
+  rejected: number;
+  updated: number;
+  unchanged: number;
+  queued_for_review: number;
+  report: Json<Record<string, unknown>>;
+}
+
+export interface ImportRejectTable {
+  import_id: number;
+  line_no: number;
+  record_id: string | null;
+  reason: string;
+  column_key: string | null;
+  detail: string | null;
+  row_values: Json<Record<string, unknown>>;
+}
+
+export interface SourceRecordTable {
+  feed_id: string;
+  record_id: string;
+  source: string;
+  updated_at: string;
+  row_hash: string;
+  person_id: number | null;
+  link_method: string | null;
+  area_code: string | null;
+  import_id: number;
+}
+
+export interface PersonFieldHistoryTable {
+  id: Generated<number>;
+  person_id: number;
+  area_code: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  old_source: string | null;
+  source: string;
+  feed_id: string;
+  record_id: string;
+  source_updated_at: string;
+  import_id: number;
+  changed_at: Timestamp;
+}
+
+export interface FieldConflictTable {
+  id: Generated<number>;
+  person_id: number;
+  area_code: string;
+  field: string;
+  current_value: string | null;
+  current_source: string | null;
+  offered_value: string | null;
+  source: string;
+  feed_id: string;
+  record_id: string;
+  import_id: number;
+  status: Generated<'open' | 'resolved'>;
+  created_at: Timestamp;
+}
+
+export interface HouseholdTable {
+  household_no: string;
+  area_code: string;
+  street_code: string | null;
+  kind: string | null;
+  updated_at: Timestamp;
+}
+
+export interface PersonRelationshipTable {
+  person_id: number;
+  related_person_id: number;
+  kind: 'spouse';
+  since: string | null;
+  feed_id: string;
+  record_id: string;
+}
+
+export interface LifeEventTable {
+  id: Generated<number>;
+  kind: 'birth' | 'death' | 'marriage' | 'move' | 'special-family';
+  person_id: number | null;
+  related_person_id: number | null;
+  area_code: string | null;
+  event_date: string | null;
+  feed_id: string;
+  record_id: string;
+  details: Json<Record<string, unknown>>;
+  recorded_at: Timestamp;
+}
+
+export interface ReviewItemTable {
+  id: Generated<number>;
+  feed_id: string;
+  record_id: string;
+  source: string;
+  candidate_person_id: number;
+  area_code: string;
+  score: number;
+  reasons: Json<string[]>;
+  record: Json<Record<string, unknown>>;
+  status: Generated<'open' | 'same' | 'different'>;
+  import_id: number;
+  created_at: Timestamp;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+}
+
+export interface LinkageDecisionTable {
+  feed_id: string;
+  record_id: string;
+  candidate_person_id: number;
+  decision: 'same' | 'different';
+  decided_by: number | null;
+  decided_at: Timestamp;
+}
+
+export interface QualityStatTable {
+  import_id: number;
+  feed_id: string;
+  source: string;
+  area_code: string;
+  computed_at: Timestamp;
+  rows_total: number;
+  rows_valid: number;
+  rows_complete: number;
+  rows_timely: number;
+  rows_linked: number;
+  open_conflicts: number;
 }
 
 export interface AuditLogTable {
@@ -114,21 +279,21 @@ export interface JobTable {
   state: Generated<'queued' | 'running' | 'succeeded' | 'failed'>;
   attempts: Generated<number>;
   max_attempts: Generated<number>;
-  run_after: Generated<Timestamp>;
+  run_after: GeneratedTimestamp;
   locked_until: Timestamp | null;
   progress: Json<Record<string, unknown>> | null;
   result: Json<unknown> | null;
   error: string | null;
   created_by: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface SchemaMigrationTable {
   version: number;
   name: string;
   checksum: string;
-  applied_at: Generated<Timestamp>;
+  applied_at: GeneratedTimestamp;
 }
 
 export interface Database {
@@ -142,4 +307,15 @@ export interface Database {
   audit_log: AuditLogTable;
   job: JobTable;
   schema_migration: SchemaMigrationTable;
+  import_batch: ImportBatchTable;
+  import_reject: ImportRejectTable;
+  source_record: SourceRecordTable;
+  person_field_history: PersonFieldHistoryTable;
+  field_conflict: FieldConflictTable;
+  household: HouseholdTable;
+  person_relationship: PersonRelationshipTable;
+  life_event: LifeEventTable;
+  review_item: ReviewItemTable;
+  linkage_decision: LinkageDecisionTable;
+  quality_stat: QualityStatTable;
 }

@@ -12,18 +12,28 @@ afterAll(async () => {
 
 describe('durable job queue', () => {
   it('makes one job of the same idempotency key, submitted twice', async () => {
-    const a = await enqueue(ts.deps.db, 'test', { n: 1 }, { idempotencyKey: 'same' });
-    const b = await enqueue(ts.deps.db, 'test', { n: 1 }, { idempotencyKey: 'same' });
+    const a = await enqueue(ts.deps.db.kysely, 'test', { n: 1 }, { idempotencyKey: 'same' });
+    const b = await enqueue(ts.deps.db.kysely, 'test', { n: 1 }, { idempotencyKey: 'same' });
     expect(a.created).toBe(true);
     expect(b).toEqual({ id: a.id, created: false });
     const seen: number[] = [];
-    expect(await drain(ts.deps.db, 'test', async (ctx) => { seen.push(ctx.job.id); await ctx.progress({ done: 1, total: 1 }); return { ok: true }; })).toBe(1);
+    expect(
+      await drain(ts.deps.db, 'test', async (ctx) => {
+        seen.push(ctx.job.id);
+        await ctx.progress({ done: 1, total: 1 });
+        return { ok: true };
+      }),
+    ).toBe(1);
     expect(seen).toEqual([a.id]);
-    expect(await jobStatus(ts.deps.db, a.id)).toMatchObject({ state: 'succeeded', result: { ok: true }, progress: { done: 1, total: 1 } });
+    expect(await jobStatus(ts.deps.db, a.id)).toMatchObject({
+      state: 'succeeded',
+      result: { ok: true },
+      progress: { done: 1, total: 1 },
+    });
   });
 
   it('a job whose worker died is claimed again when its lease runs out', async () => {
-    const { id } = await enqueue(ts.deps.db, 'lease', {});
+    const { id } = await enqueue(ts.deps.db.kysely, 'lease', {});
     const t0 = new Date('2026-11-29T03:00:00Z');
     const first = await claim(ts.deps.db, 'lease', t0, 10_000);
     expect(first?.id).toBe(id);
@@ -34,14 +44,17 @@ describe('durable job queue', () => {
   });
 
   it('retries with back-off, then fails for good after max attempts', async () => {
-    const { id } = await enqueue(ts.deps.db, 'flaky', {}, { maxAttempts: 2 });
+    const { id } = await enqueue(ts.deps.db.kysely, 'flaky', {}, { maxAttempts: 2 });
     let now = new Date('2026-11-29T04:00:00Z');
     const clock = () => now;
     const boom = async () => {
       throw new Error('department feed unavailable');
     };
     expect(await drain(ts.deps.db, 'flaky', boom, clock)).toBe(1);
-    expect(await jobStatus(ts.deps.db, id)).toMatchObject({ state: 'queued', error: 'department feed unavailable' });
+    expect(await jobStatus(ts.deps.db, id)).toMatchObject({
+      state: 'queued',
+      error: 'department feed unavailable',
+    });
     now = new Date(now.getTime() + 60_000);
     expect(await drain(ts.deps.db, 'flaky', boom, clock)).toBe(1);
     expect(await jobStatus(ts.deps.db, id)).toMatchObject({ state: 'failed', attempts: 2 });

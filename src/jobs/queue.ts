@@ -4,7 +4,9 @@
  * its lease runs out), retried with back-off up to `max_attempts`, and de-duplicated by an
  * idempotency key so that submitting the same work twice makes one job.
  */
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/connection.ts';
+import type { Database } from '../db/schema.ts';
 
 export type JobRow = {
   id: number;
@@ -22,13 +24,17 @@ export type JobContext = {
 
 export type Handler = (ctx: JobContext) => Promise<unknown>;
 
+/**
+ * Adds a job. `db` may be a transaction (`ctx.trx`) so that the job is created together with
+ * the business write that asks for it — and, on PGlite's single connection, must be.
+ */
 export async function enqueue(
-  db: Db,
+  db: Kysely<Database>,
   queue: string,
   payload: Record<string, unknown>,
   opts: { idempotencyKey?: string; maxAttempts?: number; createdBy?: number | null } = {},
 ): Promise<{ id: number; created: boolean }> {
-  const inserted = await db.kysely
+  const inserted = await db
     .insertInto('job')
     .values({
       queue,
@@ -41,7 +47,11 @@ export async function enqueue(
     .returning('id')
     .executeTakeFirst();
   if (inserted) return { id: inserted.id, created: true };
-  const existing = await db.kysely.selectFrom('job').select('id').where('idempotency_key', '=', opts.idempotencyKey!).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom('job')
+    .select('id')
+    .where('idempotency_key', '=', opts.idempotencyKey!)
+    .executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }
 
@@ -66,7 +76,12 @@ export async function claim(db: Db, queue: string, now: Date, leaseMs: number): 
     if (!row) return undefined;
     await trx
       .updateTable('job')
-      .set({ state: 'running', attempts: row.attempts + 1, locked_until: new Date(now.getTime() + leaseMs), updated_at: now })
+      .set({
+        state: 'running',
+        attempts: row.attempts + 1,
+        locked_until: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      })
       .where('id', '=', row.id)
       .execute();
     return { ...row, attempts: row.attempts + 1, payload: row.payload as Record<string, unknown> };
@@ -74,13 +89,23 @@ export async function claim(db: Db, queue: string, now: Date, leaseMs: number): 
 }
 
 /** Runs one claimed job to completion or failure (with back-off retry). */
-export async function runJob(db: Db, job: JobRow, handler: Handler, clock: () => Date, leaseMs: number): Promise<'succeeded' | 'failed' | 'retry'> {
+export async function runJob(
+  db: Db,
+  job: JobRow,
+  handler: Handler,
+  clock: () => Date,
+  leaseMs: number,
+): Promise<'succeeded' | 'failed' | 'retry'> {
   const ctx: JobContext = {
     job,
     async progress(p) {
       await db.kysely
         .updateTable('job')
-        .set({ progress: JSON.stringify(p), locked_until: new Date(clock().getTime() + leaseMs), updated_at: clock() })
+        .set({
+          progress: JSON.stringify(p),
+          locked_until: new Date(clock().getTime() + leaseMs),
+          updated_at: clock(),
+        })
         .where('id', '=', job.id)
         .execute();
     },
@@ -89,7 +114,13 @@ export async function runJob(db: Db, job: JobRow, handler: Handler, clock: () =>
     const result = await handler(ctx);
     await db.kysely
       .updateTable('job')
-      .set({ state: 'succeeded', result: JSON.stringify(result ?? null), locked_until: null, error: null, updated_at: clock() })
+      .set({
+        state: 'succeeded',
+        result: JSON.stringify(result ?? null),
+        locked_until: null,
+        error: null,
+        updated_at: clock(),
+      })
       .where('id', '=', job.id)
       .execute();
     return 'succeeded';
@@ -112,7 +143,13 @@ export async function runJob(db: Db, job: JobRow, handler: Handler, clock: () =>
 }
 
 /** Processes ready jobs of a queue until none is left (used by the worker loop and tests). */
-export async function drain(db: Db, queue: string, handler: Handler, clock: () => Date = () => new Date(), leaseMs = 60_000): Promise<number> {
+export async function drain(
+  db: Db,
+  queue: string,
+  handler: Handler,
+  clock: () => Date = () => new Date(),
+  leaseMs = 60_000,
+): Promise<number> {
   let n = 0;
   for (;;) {
     const job = await claim(db, queue, clock(), leaseMs);
@@ -123,7 +160,11 @@ export async function drain(db: Db, queue: string, handler: Handler, clock: () =
 }
 
 /** A polling worker: runs until `stop()` is called. */
-export function startWorker(db: Db, handlers: Record<string, Handler>, opts: { pollMs?: number; leaseMs?: number } = {}) {
+export function startWorker(
+  db: Db,
+  handlers: Record<string, Handler>,
+  opts: { pollMs?: number; leaseMs?: number } = {},
+) {
   let stopped = false;
   const pollMs = opts.pollMs ?? 1000;
   const loop = async () => {
@@ -151,4 +192,3 @@ export async function jobStatus(db: Db, id: number) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
-

@@ -63,8 +63,47 @@ export const ERRORS = {
     zh: '账号的地区或部门不正确：{reason}',
     en: 'Wrong area or department for the account: {reason}',
   },
+  'job.not_found': { status: 404, zh: '未找到该任务', en: 'No such job' },
   'area.not_found': { status: 404, zh: '没有这个地区', en: 'No such area' },
   'entitlements.invalid_input': { status: 400, zh: '输入不符合要求', en: 'The input is not valid' },
+  'import.feed_unknown': { status: 404, zh: '没有这个数据接口（{feed}）', en: 'No such feed ({feed})' },
+  'import.source_forbidden': {
+    status: 403,
+    zh: '您所在部门不能导入该来源（{source}）的数据',
+    en: 'Your department may not import data of this source ({source})',
+  },
+  'import.columns': {
+    status: 422,
+    zh: '文件表头与模板不一致，整份文件未导入。缺少的列：{missing}；多出的列：{unexpected}',
+    en: 'The header row does not match the template; nothing was imported. Missing columns: {missing}; unexpected columns: {unexpected}',
+  },
+  'import.truncated': {
+    status: 422,
+    zh: '文件不完整（在第 {line} 行附近被截断），整份文件未导入',
+    en: 'The file is truncated (near line {line}); nothing was imported',
+  },
+  'import.encoding': {
+    status: 422,
+    zh: '文件编码错误（应为 {expected}），整份文件未导入',
+    en: 'Wrong file encoding (expected {expected}); nothing was imported',
+  },
+  'import.unreadable': {
+    status: 422,
+    zh: '文件无法读取，整份文件未导入',
+    en: 'The file cannot be read; nothing was imported',
+  },
+  'import.file_required': { status: 400, zh: '请上传文件', en: 'Upload a file' },
+  'import.not_found': {
+    status: 404,
+    zh: '未找到该导入记录，或不在您的管辖范围内',
+    en: 'Import not found, or outside your scope',
+  },
+  'review.not_found': {
+    status: 404,
+    zh: '未找到该待核对记录，或不在您的管辖范围内',
+    en: 'Review item not found, or outside your scope',
+  },
+  'review.decided': { status: 409, zh: '该记录已核对', en: 'This item has already been decided' },
   'internal.error': {
     status: 500,
     zh: '服务器内部错误（请求编号 {requestId}）',

@@ -74,3 +74,12 @@ export const UserViewSchema = Type.Object({
   departmentName: Type.Union([Type.String(), Type.Null()]),
   permissions: Type.Array(Type.String()),
 });
+
+/**
+ * A numeric record id in a path. Declared as a digit string (not an integer) because JSON
+ * Schema coercion would turn "1e309" into Infinity; handlers convert with Number().
+ */
+export const IdParams = Type.Object(
+  { id: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) },
+  { additionalProperties: false },
+);

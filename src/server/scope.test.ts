@@ -133,7 +133,12 @@ describe('role × area × record matrix', () => {
         if (actor.kind === 'auditor') expect(r.statusCode).toBe(403);
         else expect(r.statusCode).toBe(mayRead(actor, p) ? 200 : 404);
         if (actor.kind !== 'auditor') {
-          const s = await ts.request({ method: 'POST', url: '/api/v1/persons/search', body: { idNumber: p.idNumber }, cookie: actor.cookie });
+          const s = await ts.request({
+            method: 'POST',
+            url: '/api/v1/persons/search',
+            body: { idNumber: p.idNumber },
+            cookie: actor.cookie,
+          });
           expect(s.statusCode).toBe(200);
           expect(s.json().persons.length).toBe(mayRead(actor, p) ? 1 : 0);
         }
@@ -144,7 +149,12 @@ describe('role × area × record matrix', () => {
 
   it('a search never returns anyone outside the staff member’s area', async () => {
     for (const actor of actors.filter((a) => a.kind === 'staff')) {
-      const r = await ts.request({ method: 'POST', url: '/api/v1/persons/search', body: { limit: 200 }, cookie: actor.cookie });
+      const r = await ts.request({
+        method: 'POST',
+        url: '/api/v1/persons/search',
+        body: { limit: 200 },
+        cookie: actor.cookie,
+      });
       for (const p of r.json().persons) expect(p.areaCode).toBe(actor.kind === 'staff' ? actor.areaCode : '');
     }
   });

@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
+import { startWorker } from '../jobs/queue.ts';
 import { buildApp } from './app.ts';
 import { createDevSmsGateway } from './auth/sms.ts';
+import { jobHandlers } from './job-handlers.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import {
@@ -70,6 +72,8 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
     webDist: WEB_DIST,
   });
   const address = await app.listen({ port: rt.config.port, host: rt.config.host });
+  // Durable jobs (imports, simulations) are worked in this process; a restart resumes them.
+  const worker = startWorker(rt.db, jobHandlers, { pollMs: 500 });
   logger.info(
     `Junheng is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /api/docs) with ${rt.db.describe}`,
   );
@@ -77,6 +81,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
     url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
     runtime: rt,
     async close() {
+      await worker.stop();
       await app.close();
       await rt.db.close();
     },

@@ -16,17 +16,19 @@ export const PERMISSIONS = [
   'audit.read',
   'audit.verify',
   'area.read',
+  'budget.simulate',
+  'job.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF: Permission[] = ['person.read', 'person.search', 'childcare.read', 'area.read'];
+const STAFF: Permission[] = ['person.read', 'person.search', 'childcare.read', 'area.read', 'job.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   citizen: ['self.read', 'childcare.read', 'area.read'],
   staff: STAFF,
-  area_admin: [...STAFF, 'person.reveal', 'user.read', 'user.manage', 'session.revoke'],
-  city_admin: [...STAFF, 'person.reveal', 'user.read', 'user.manage', 'session.revoke'],
+  area_admin: [...STAFF, 'person.reveal', 'user.read', 'user.manage', 'session.revoke', 'budget.simulate'],
+  city_admin: [...STAFF, 'person.reveal', 'user.read', 'user.manage', 'session.revoke', 'budget.simulate'],
   // The auditor reads the audit and nothing else.
   auditor: ['audit.read', 'audit.verify', 'area.read'],
 };

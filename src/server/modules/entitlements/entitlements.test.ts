@@ -19,8 +19,20 @@ const example = {
   family: {
     hukouArea: '530102',
     parents: [
-      { role: 'mother', birthDate: '1992-04-01', employed: true, onlyChild: false, elderlyParentHospitalized: false },
-      { role: 'father', birthDate: '1990-01-15', employed: true, onlyChild: true, elderlyParentHospitalized: true },
+      {
+        role: 'mother',
+        birthDate: '1992-04-01',
+        employed: true,
+        onlyChild: false,
+        elderlyParentHospitalized: false,
+      },
+      {
+        role: 'father',
+        birthDate: '1990-01-15',
+        employed: true,
+        onlyChild: true,
+        elderlyParentHospitalized: true,
+      },
     ],
     children: [
       { birthDate: '2019-05-01', hukouArea: '530102' },
@@ -34,7 +46,9 @@ function cli(input: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'jh-ent-'));
   const file = join(dir, 'in.json');
   writeFileSync(file, JSON.stringify(input));
-  return spawnSync(process.execPath, ['bin/junheng.js', 'entitlements', '--input', file, '--json'], { encoding: 'utf8' });
+  return spawnSync(process.execPath, ['bin/junheng.js', 'entitlements', '--input', file, '--json'], {
+    encoding: 'utf8',
+  });
 }
 
 describe('POST /api/v1/entitlements', () => {
@@ -42,7 +56,9 @@ describe('POST /api/v1/entitlements', () => {
     const r = await ts.request({ method: 'POST', url: '/api/v1/entitlements', body: example });
     expect(r.statusCode).toBe(200);
     const body = r.json();
-    const subsidy = body.entitlements.find((e: { id: string; subject: string }) => e.id === 'one_time_birth_subsidy' && e.subject === 'child:1');
+    const subsidy = body.entitlements.find(
+      (e: { id: string; subject: string }) => e.id === 'one_time_birth_subsidy' && e.subject === 'child:1',
+    );
     expect(subsidy).toMatchObject({ eligible: true, amountFen: 200000 });
     const c = cli(example);
     expect(c.status).toBe(0);
@@ -50,11 +66,17 @@ describe('POST /api/v1/entitlements', () => {
   }, 60_000);
 
   it('gives 400 problem+json with the same field-level reasons as the CLI', async () => {
-    const bad = { ...example, family: { ...example.family, children: [{ birthDate: '2023-02-30', hukouArea: '53010' }] } };
+    const bad = {
+      ...example,
+      family: { ...example.family, children: [{ birthDate: '2023-02-30', hukouArea: '53010' }] },
+    };
     const r = await ts.request({ method: 'POST', url: '/api/v1/entitlements', body: bad });
     expect(r.statusCode).toBe(400);
     expect(r.headers['content-type']).toMatch(/problem\+json/);
-    const paths = r.json().errors.map((e: { path: string }) => e.path).sort();
+    const paths = r
+      .json()
+      .errors.map((e: { path: string }) => e.path)
+      .sort();
     expect(paths).toEqual(['/family/children/0/birthDate', '/family/children/0/hukouArea']);
     const c = cli(bad);
     expect(c.status).toBe(2);
@@ -63,8 +85,20 @@ describe('POST /api/v1/entitlements', () => {
   }, 60_000);
 
   it('never answers 5xx to hostile bodies', async () => {
-    for (const body of ['', 'null', '[]', '{"asOf":1}', '{"family":{"children":[null]}}', '{"asOf":"2024-01-01","family":{"parents":"x","children":[]}}']) {
-      const r = await ts.app.inject({ method: 'POST', url: '/api/v1/entitlements', payload: body, headers: { 'content-type': 'application/json' } });
+    for (const body of [
+      '',
+      'null',
+      '[]',
+      '{"asOf":1}',
+      '{"family":{"children":[null]}}',
+      '{"asOf":"2024-01-01","family":{"parents":"x","children":[]}}',
+    ]) {
+      const r = await ts.app.inject({
+        method: 'POST',
+        url: '/api/v1/entitlements',
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+      });
       expect(r.statusCode).toBe(400);
     }
   });

@@ -19,8 +19,15 @@ const EntitlementSchema = Type.Object(
     days: Type.Optional(Type.Integer()),
     minutesPerDay: Type.Optional(Type.Integer()),
     percent: Type.Optional(Type.Integer()),
-    citations: Type.Array(Type.Object({ source: Type.String(), clause: Type.String(), text: Type.String() }, Localized)),
-    explanation: Type.Array(Type.Object({ condition: Type.String(), holds: Type.Boolean(), zh: Type.String(), en: Type.String() }, Localized)),
+    citations: Type.Array(
+      Type.Object({ source: Type.String(), clause: Type.String(), text: Type.String() }, Localized),
+    ),
+    explanation: Type.Array(
+      Type.Object(
+        { condition: Type.String(), holds: Type.Boolean(), zh: Type.String(), en: Type.String() },
+        Localized,
+      ),
+    ),
   },
   { additionalProperties: true },
 );
@@ -37,7 +44,10 @@ export async function entitlementRoutes(app: App, _deps: ServerDeps): Promise<vo
         tags: ['entitlements'],
         summary: "A family's entitlements with reasons and clauses / 家庭可享政策计算",
         body: entitlementInputJsonSchema as never,
-        response: { 200: Type.Object({ asOf: Type.String(), entitlements: Type.Array(EntitlementSchema) }), 400: problemResponses[400] },
+        response: {
+          200: Type.Object({ asOf: Type.String(), entitlements: Type.Array(EntitlementSchema) }),
+          400: problemResponses[400],
+        },
       },
     },
     async (req) => {
@@ -46,10 +56,14 @@ export async function entitlementRoutes(app: App, _deps: ServerDeps): Promise<vo
         throw new AppError(
           'entitlements.invalid_input',
           {},
-          r.issues.map((i) => ({ path: i.path, code: i.code, message: { 'zh-CN': i.message.zh, en: i.message.en } })),
+          r.issues.map((i) => ({
+            path: i.path,
+            code: i.code,
+            message: { 'zh-CN': i.message.zh, en: i.message.en },
+          })),
         );
       }
-      return r.value;
+      return r.value as never;
     },
   );
 }

@@ -1,13 +1,8 @@
 import { Type } from 'typebox';
 import { inTransaction } from '../../context.ts';
-import { type App, problemResponses, type ServerDeps } from '../../http.ts';
+import { type App, IdParams, problemResponses, type ServerDeps } from '../../http.ts';
 import { MyPerson, PersonView, SearchQuery } from './schema.ts';
 import * as service from './service.ts';
-
-const IdParam = Type.Object(
-  { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
-  { additionalProperties: false },
-);
 
 export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
   app.post(
@@ -16,7 +11,8 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
       config: { access: 'person.search' },
       schema: {
         tags: ['registry'],
-        summary: 'Search people in your scope (criteria in the body: no personal data in URLs) / 在管辖范围内查询人员',
+        summary:
+          'Search people in your scope (criteria in the body: no personal data in URLs) / 在管辖范围内查询人员',
         body: SearchQuery,
         response: { 200: Type.Object({ persons: Type.Array(PersonView) }), ...problemResponses },
       },
@@ -33,12 +29,14 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
       schema: {
         tags: ['registry'],
         summary: 'One person (masked) / 人员信息',
-        params: IdParam,
+        params: IdParams,
         response: { 200: Type.Object({ person: PersonView }), ...problemResponses },
       },
     },
     async (req) => ({
-      person: await inTransaction(deps, req.actor, req.id, (ctx) => service.getPerson(ctx, req.params.id)),
+      person: await inTransaction(deps, req.actor, req.id, (ctx) =>
+        service.getPerson(ctx, Number(req.params.id)),
+      ),
     }),
   );
 
@@ -50,7 +48,7 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
         tags: ['registry'],
         summary:
           'Reveal a full ID number with a stated reason (audited) / 查看完整证件号码（须说明理由并留痕）',
-        params: IdParam,
+        params: IdParams,
         body: Type.Object(
           { reason: Type.String({ minLength: 4, maxLength: 500 }) },
           { additionalProperties: false },
@@ -60,7 +58,7 @@ export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
     },
     async (req, reply) => {
       const idNumber = await inTransaction(deps, req.actor, req.id, (ctx) =>
-        service.revealIdNumber(ctx, req.params.id, req.body.reason),
+        service.revealIdNumber(ctx, Number(req.params.id), req.body.reason),
       );
       reply.header('cache-control', 'no-store');
       return { idNumber };

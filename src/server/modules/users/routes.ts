@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { inTransaction } from '../../context.ts';
-import { type App, ProblemSchema, problemResponses, type ServerDeps } from '../../http.ts';
+import { type App, IdParams, ProblemSchema, problemResponses, type ServerDeps } from '../../http.ts';
 import * as service from './service.ts';
 
 const UserRow = Type.Object({
@@ -74,16 +74,13 @@ export async function userRoutes(app: App, deps: ServerDeps): Promise<void> {
       schema: {
         tags: ['users'],
         summary: "Revoke all of a user's sessions / 强制下线",
-        params: Type.Object(
-          { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
-          { additionalProperties: false },
-        ),
+        params: IdParams,
         response: { 200: Type.Object({ revoked: Type.Integer() }), ...problemResponses },
       },
     },
     async (req) => ({
       revoked: await inTransaction(deps, req.actor, req.id, (ctx) =>
-        service.revokeSessions(ctx, req.params.id),
+        service.revokeSessions(ctx, Number(req.params.id)),
       ),
     }),
   );
