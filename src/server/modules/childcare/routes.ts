@@ -33,6 +33,7 @@ export async function childcareRoutes(app: App, _deps: ServerDeps): Promise<void
               Type.Object({
                 code: Type.String(),
                 name: Type.String(),
+                nameEn: Type.String(),
                 kind: Type.String(),
                 population2020: Type.Integer(),
                 mapName: Type.Union([Type.String(), Type.Null()]),

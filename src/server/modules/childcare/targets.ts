@@ -16,6 +16,7 @@ export type SlotCell = {
 export type SlotRow = {
   code: string;
   name: string;
+  nameEn: string;
   kind: 'city' | 'county' | 'functional-zone';
   population2020: number;
   mapName: string | null;
@@ -32,10 +33,12 @@ export function slotTargets() {
     kind: SlotRow['kind'],
     population: number,
     name: string,
+    nameEn: string,
     mapName: string | null,
   ): SlotRow => ({
     code: r.code,
     name,
+    nameEn,
     kind,
     population2020: population,
     mapName,
@@ -57,12 +60,12 @@ export function slotTargets() {
     ),
   });
   const rows: SlotRow[] = [
-    toRow(annex.city as (typeof annex.areas)[number], 'city', cityPopulation, '昆明市', null),
+    toRow(annex.city as (typeof annex.areas)[number], 'city', cityPopulation, '昆明市', 'Kunming', null),
   ];
   for (const r of annex.areas) {
     const a = managementArea(r.code);
     if (!a) throw new Error(`annex row ${r.name} has no management area ${r.code}`);
-    rows.push(toRow(r, a.kind, a.population2020, r.name, a.kind === 'county' ? a.name : null));
+    rows.push(toRow(r, a.kind, a.population2020, r.name, a.nameEn, a.kind === 'county' ? a.name : null));
   }
   return { source: annex.source, targets: annex.targets, years: annex.years, rows };
 }
