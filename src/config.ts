@@ -19,6 +19,8 @@ export type Config = {
   sessionMaxHours: number;
   /** Sign-in attempts per minute per client address. */
   signInRateLimit: number;
+  /** Calculator requests a minute per client address (public, no sign-in). */
+  publicRateLimit: number;
   logLevel: string;
 };
 
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: Number(env.JUNHENG_SESSION_IDLE_MINUTES || 30),
     sessionMaxHours: Number(env.JUNHENG_SESSION_MAX_HOURS || 12),
     signInRateLimit: Number(env.JUNHENG_SIGNIN_RATE_LIMIT || 20),
+    publicRateLimit: Number(env.JUNHENG_PUBLIC_RATE_LIMIT || 600),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -76,6 +76,7 @@ export async function createTestServer(opts: { seedDemo?: boolean; start?: Date 
     databaseUrl: server?.url,
     env: 'test',
     signInRateLimit: 10_000,
+    publicRateLimit: 100_000,
     logLevel: 'info',
   };
   const cipher = createCipher(loadKeys({}, dataDir));

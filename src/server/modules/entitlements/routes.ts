@@ -32,12 +32,12 @@ const EntitlementSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export async function entitlementRoutes(app: App, _deps: ServerDeps): Promise<void> {
+export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<void> {
   const params = loadParameters();
   app.post(
     '/entitlements',
     {
-      config: { access: 'public', rateLimit: { max: 6000, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: { max: deps.config.publicRateLimit, timeWindow: '1 minute' } },
       // The schema documents the input; the rules engine validates it (JSON pointers, zh/en).
       validatorCompiler: () => (data) => ({ value: data }),
       schema: {
