@@ -15,8 +15,20 @@ const family = {
   family: {
     hukouArea: '530102',
     parents: [
-      { role: 'mother', birthDate: '1992-04-01', employed: true, onlyChild: false, elderlyParentHospitalized: false },
-      { role: 'father', birthDate: '1990-01-15', employed: true, onlyChild: true, elderlyParentHospitalized: true },
+      {
+        role: 'mother',
+        birthDate: '1992-04-01',
+        employed: true,
+        onlyChild: false,
+        elderlyParentHospitalized: false,
+      },
+      {
+        role: 'father',
+        birthDate: '1990-01-15',
+        employed: true,
+        onlyChild: true,
+        elderlyParentHospitalized: true,
+      },
     ],
     children: [
       { birthDate: '2019-05-01', hukouArea: '530102' },

@@ -1,7 +1,10 @@
 /** Every durable job queue the server works, and its handler. */
 import type { Handler } from '../jobs/queue.ts';
-import { BUDGET_QUEUE, runSimulationJob } from './modules/budget/service.ts';
+import type { Deps } from './context.ts';
+import { BUDGET_QUEUE, simulationJob } from './modules/budget/service.ts';
 
-export const jobHandlers: Record<string, Handler> = {
-  [BUDGET_QUEUE]: runSimulationJob,
-};
+export function jobHandlers(deps: Deps): Record<string, Handler> {
+  return {
+    [BUDGET_QUEUE]: simulationJob(deps),
+  };
+}

@@ -73,7 +73,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
   });
   const address = await app.listen({ port: rt.config.port, host: rt.config.host });
   // Durable jobs (imports, simulations) are worked in this process; a restart resumes them.
-  const worker = startWorker(rt.db, jobHandlers, { pollMs: 500 });
+  const worker = startWorker(rt.db, jobHandlers({ db: rt.db, cipher: rt.cipher, clock }), { pollMs: 500 });
   logger.info(
     `Junheng is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /api/docs) with ${rt.db.describe}`,
   );

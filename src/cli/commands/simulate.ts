@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('Budget simulation and what-if reforms / 预算测算与政策调整模拟')
     .option(
       '--population <file>',
-      'population file: .jsonl (families) or .csv (one row per child); see docs/rules.md',
+      'population: .jsonl (families) or .csv (one row per child), see docs/rules.md; or "db" for the registry (DATABASE_URL / JUNHENG_DATA_DIR)',
     )
     .option('--synthetic <n>', 'generate a deterministic synthetic population of n people instead')
     .option('--seed <s>', 'seed for --synthetic', '20250101')
@@ -62,6 +62,16 @@ export function register(program: Command): void {
             return fail('--synthetic needs a positive integer', '--synthetic 需为正整数');
           process.stderr.write(`generating ${n} people (seed ${opts.seed})…\n`);
           cols = syntheticPopulation({ persons: n, seed: Number(opts.seed) });
+        } else if (opts.population === 'db') {
+          const { openRuntime } = await import('../../server/runtime.ts');
+          const { registryPopulation } = await import('../../server/modules/budget/registry-population.ts');
+          const rt = await openRuntime();
+          try {
+            process.stderr.write(`reading the registry from ${rt.db.describe}…\n`);
+            cols = await registryPopulation(rt.db.kysely);
+          } finally {
+            await rt.db.close();
+          }
         } else if (opts.population) {
           const b = new ColumnsBuilder();
           const issues: Array<{

@@ -23,7 +23,7 @@ describe('budget simulation', () => {
     const b = await ts.request({ method: 'POST', url: '/api/v1/budget/simulations', cookie, body });
     expect(a.statusCode).toBe(202);
     expect(b.json()).toEqual({ jobId: a.json().jobId, created: false });
-    expect(await drain(ts.deps.db, BUDGET_QUEUE, jobHandlers[BUDGET_QUEUE])).toBe(1);
+    expect(await drain(ts.deps.db, BUDGET_QUEUE, jobHandlers(ts.deps)[BUDGET_QUEUE])).toBe(1);
     const job = (await ts.request({ method: 'GET', url: `/api/v1/jobs/${a.json().jobId}`, cookie })).json();
     expect(job.state).toBe('succeeded');
     const y2025 = job.result.years.find((y: { current: { year: number } }) => y.current.year === 2025);
@@ -31,6 +31,25 @@ describe('budget simulation', () => {
     expect(y2025.reform.familiesLosing).toBe(0);
     const y2024 = job.result.years.find((y: { current: { year: number } }) => y.current.year === 2024);
     expect(y2024.reform.difference.cashTotalFen).toBe(0);
+  });
+
+  it('runs over the registry: the demo family’s second child (2024) counts in 2024', async () => {
+    const cookie = await ts.login('city-admin');
+    const r = await ts.request({
+      method: 'POST',
+      url: '/api/v1/budget/simulations',
+      cookie,
+      body: { years: [2024], population: 'registry' },
+    });
+    expect(r.statusCode).toBe(202);
+    await drain(ts.deps.db, BUDGET_QUEUE, jobHandlers(ts.deps)[BUDGET_QUEUE]);
+    const job = (await ts.request({ method: 'GET', url: `/api/v1/jobs/${r.json().jobId}`, cookie })).json();
+    expect(job.state).toBe('succeeded');
+    // 王梓轩, born 2024-03-15, second child with 五华 hukou: the 2,000-yuan one-time subsidy.
+    expect(job.result.years[0].current.programmes.one_time_birth_subsidy).toMatchObject({
+      amount: 200000,
+      eligible: 1,
+    });
   });
 
   it('is for planners only, and a job is visible only to whoever started it', async () => {

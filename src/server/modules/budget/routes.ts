@@ -38,6 +38,9 @@ export async function budgetRoutes(app: App, deps: ServerDeps): Promise<void> {
           {
             years: Type.Array(Type.Integer({ minimum: 2020, maximum: 2035 }), { minItems: 1, maxItems: 16 }),
             reform: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9-]{1,64}$' }), Type.Null()])),
+            population: Type.Union([Type.Literal('synthetic'), Type.Literal('registry')], {
+              default: 'synthetic',
+            }),
             persons: Type.Integer({ minimum: 1000, maximum: 9_000_000, default: 8_460_000 }),
             seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 20250101 }),
           },

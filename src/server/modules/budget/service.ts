@@ -10,7 +10,8 @@ import { enqueue, type Handler } from '../../../jobs/queue.ts';
 import { loadParameters, loadReform, policyDir } from '../../../rules/load.ts';
 import { syntheticPopulation } from '../../../rules/population.ts';
 import { simulate } from '../../../rules/simulate.ts';
-import type { Ctx } from '../../context.ts';
+import type { Ctx, Deps } from '../../context.ts';
+import { registryPopulation } from './registry-population.ts';
 
 export const BUDGET_QUEUE = 'budget.simulate';
 
@@ -30,7 +31,13 @@ export function listReforms(): ReformInfo[] {
     });
 }
 
-export type SimulationRequest = { years: number[]; reform?: string | null; persons: number; seed: number };
+export type SimulationRequest = {
+  years: number[];
+  reform?: string | null;
+  population: 'synthetic' | 'registry';
+  persons: number;
+  seed: number;
+};
 
 export async function submitSimulation(ctx: Ctx, req: SimulationRequest) {
   const key = createHash('sha256')
@@ -53,17 +60,23 @@ export async function submitSimulation(ctx: Ctx, req: SimulationRequest) {
 }
 
 /** The job handler: builds the population, runs current law and the reform, year by year. */
-export const runSimulationJob: Handler = async ({ job, progress }) => {
-  const req = job.payload as SimulationRequest;
-  const current = loadParameters();
-  const known = new Set(listReforms().map((r) => r.id));
-  if (req.reform && !known.has(req.reform)) throw new Error(`unknown reform ${req.reform}`);
-  const reform = req.reform
-    ? loadReform(current, join(policyDir(), 'reforms', `${req.reform}.yaml`))
-    : undefined;
-  await progress({ done: 0, total: 1, message: 'population' });
-  const cols = syntheticPopulation({ persons: req.persons, seed: req.seed });
-  const report = simulate(cols, current, req.years, reform);
-  await progress({ done: 1, total: 1, message: 'done' });
-  return report;
-};
+export const simulationJob =
+  (deps: Deps): Handler =>
+  async ({ job, progress }) => {
+    const req = job.payload as SimulationRequest;
+    const current = loadParameters();
+    const known = new Set(listReforms().map((r) => r.id));
+    if (req.reform && !known.has(req.reform)) throw new Error(`unknown reform ${req.reform}`);
+    const reform = req.reform
+      ? loadReform(current, join(policyDir(), 'reforms', `${req.reform}.yaml`))
+      : undefined;
+    await progress({ done: 0, total: 1, message: 'population' });
+    const cols =
+      req.population === 'registry'
+        ? await registryPopulation(deps.db.kysely)
+        : syntheticPopulation({ persons: req.persons, seed: req.seed });
+    await progress({ done: 0, total: req.years.length * (reform ? 2 : 1), message: 'rules' });
+    const report = simulate(cols, current, req.years, reform);
+    await progress({ done: 1, total: 1, message: 'done' });
+    return report;
+  };
