@@ -12,4 +12,5 @@ export const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./entitlements.ts'),
   () => import('./simulate.ts'),
   () => import('./project.ts'),
+  () => import('./synth.ts'),
 ];
