@@ -1,3 +1,5 @@
+import { parseIdNumber } from '../domain/id-number.ts';
+
 /**
  * One error type, one table, one renderer. Every error the API returns has a stable dotted
  * code, an HTTP status and zh-CN/en messages; unknown errors become `internal.error` with the
@@ -168,4 +170,18 @@ export function pickLang(acceptLanguage: string | undefined): 'zh-CN' | 'en' {
   if (!acceptLanguage) return 'zh-CN';
   const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+/**
+ * Parses an ID number at the boundary, or throws `id.invalid` naming the field (a JSON pointer)
+ * with the validator's reason in both languages. Returns the normalised 18-character number.
+ */
+export function requireIdNumber(raw: string, path: string): string {
+  const parsed = parseIdNumber(raw);
+  if (!parsed.ok) {
+    throw new AppError('id.invalid', { reason: parsed.message.zh }, [
+      { path, code: parsed.code, message: { 'zh-CN': parsed.message.zh, en: parsed.message.en } },
+    ]);
+  }
+  return parsed.value.normalized;
 }

@@ -8,10 +8,9 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import type { Database, Role } from '../../db/schema.ts';
-import { parseIdNumber } from '../../domain/id-number.ts';
 import { sm3Hex } from '../../security/crypto.ts';
 import { type Actor, ANONYMOUS, type Ctx, type Deps, inTransaction } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, requireIdNumber } from '../errors.ts';
 import { permissionsOf, SECOND_FACTOR_ROLES } from './permissions.ts';
 import type { SmsGateway } from './sms.ts';
 
@@ -193,16 +192,8 @@ export async function sendCitizenCode(
   idNumber: string,
   requestId: string | null,
 ): Promise<{ phoneMasked: string }> {
-  const parsed = parseIdNumber(idNumber);
-  if (!parsed.ok)
-    throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-      {
-        path: '/idNumber',
-        code: parsed.code,
-        message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
-      },
-    ]);
-  const bidx = deps.cipher.blindIndex(parsed.value.normalized);
+  const normalized = requireIdNumber(idNumber, '/idNumber');
+  const bidx = deps.cipher.blindIndex(normalized);
   const result = await inTransaction(deps, ANONYMOUS, requestId, async (ctx) => {
     const person = await ctx.trx
       .selectFrom('person')
@@ -235,7 +226,7 @@ export async function sendCitizenCode(
   await sms.send(result.phone, `【均衡】您的登录验证码为 ${result.code}，${OTP_TTL_MINUTES}分钟内有效。`, {
     purpose: 'sign-in',
     code: result.code,
-    key: parsed.value.normalized,
+    key: normalized,
   });
   return { phoneMasked: result.phoneMasked };
 }
@@ -248,16 +239,8 @@ export async function signInCitizen(
   requestId: string | null,
   clientIp: string | null,
 ): Promise<SignInResult> {
-  const parsed = parseIdNumber(input.idNumber);
-  if (!parsed.ok)
-    throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-      {
-        path: '/idNumber',
-        code: parsed.code,
-        message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
-      },
-    ]);
-  const bidx = deps.cipher.blindIndex(parsed.value.normalized);
+  const normalized = requireIdNumber(input.idNumber, '/idNumber');
+  const bidx = deps.cipher.blindIndex(normalized);
   const outcome = await inTransaction(deps, ANONYMOUS, requestId, async (ctx) => {
     const otp = await ctx.trx
       .selectFrom('otp_code')

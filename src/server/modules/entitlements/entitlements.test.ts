@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import contractFamily from '../../../../policy/examples/contract-family.json' with { type: 'json' };
 import { createTestServer, type TestServer } from '../../test-support.ts';
 
 let ts: TestServer;
@@ -14,33 +15,8 @@ afterAll(async () => {
   await ts.close();
 });
 
-const example = {
-  asOf: '2024-06-30',
-  family: {
-    hukouArea: '530102',
-    parents: [
-      {
-        role: 'mother',
-        birthDate: '1992-04-01',
-        employed: true,
-        onlyChild: false,
-        elderlyParentHospitalized: false,
-      },
-      {
-        role: 'father',
-        birthDate: '1990-01-15',
-        employed: true,
-        onlyChild: true,
-        elderlyParentHospitalized: true,
-      },
-    ],
-    children: [
-      { birthDate: '2019-05-01', hukouArea: '530102' },
-      { birthDate: '2024-03-15', hukouArea: '530102', difficultBirth: false },
-    ],
-    housing: { ownsHome: false, rents: true, contributesToHousingFund: true, buyingFirstHome: false },
-  },
-};
+// The contract's own example (shared/specs/entitlements.md).
+const example = contractFamily;
 
 function cli(input: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'jh-ent-'));

@@ -1,9 +1,8 @@
 /** Reading the registry: scoped, masked, and every read of personal data audited. */
 
 import { managementArea, managementAreaOf } from '../../../domain/areas.ts';
-import { parseIdNumber } from '../../../domain/id-number.ts';
 import type { Ctx } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, requireIdNumber } from '../../errors.ts';
 import * as store from './store.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
@@ -39,20 +38,7 @@ export async function searchPersons(
   ctx: Ctx,
   q: { name?: string; idNumber?: string; areaCode?: string; limit: number },
 ) {
-  let idBidx: string | undefined;
-  if (q.idNumber) {
-    const parsed = parseIdNumber(q.idNumber);
-    if (!parsed.ok) {
-      throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-        {
-          path: '/idNumber',
-          code: parsed.code,
-          message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
-        },
-      ]);
-    }
-    idBidx = ctx.cipher.blindIndex(parsed.value.normalized);
-  }
+  const idBidx = q.idNumber ? ctx.cipher.blindIndex(requireIdNumber(q.idNumber, '/idNumber')) : undefined;
   const rows = await store.searchPersons(ctx.trx, ctx.actor, {
     name: q.name,
     idBidx,
