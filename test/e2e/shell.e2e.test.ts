@@ -33,19 +33,19 @@ const STAFF_ROLES = [
     username: 'city-admin',
     role: '市级管理员',
     home: '/childcare/targets',
-    menu: ['工作台', '托位建设任务', '政策计算器'],
+    menu: ['工作台', '人员查询', '托位建设任务', '预算测算', '政策计算器'],
   },
   {
     username: 'area-admin-wuhua',
     role: '县区管理员',
     home: '/childcare/targets',
-    menu: ['工作台', '托位建设任务', '政策计算器'],
+    menu: ['工作台', '人员查询', '托位建设任务', '预算测算', '政策计算器'],
   },
   {
     username: 'staff-health-wuhua',
     role: '部门工作人员',
     home: '/workbench',
-    menu: ['工作台', '托位建设任务', '政策计算器'],
+    menu: ['工作台', '人员查询', '托位建设任务', '政策计算器'],
   },
   { username: 'auditor', role: '审计员', home: '/audit', menu: ['托位建设任务', '政策计算器', '审计日志'] },
 ] as const;
@@ -119,8 +119,8 @@ describe('web shell against the real server', () => {
       .toEqual(['工作人员登录', '群众登录']);
     await screenshot(page, 'login-zh', false);
     await page.goto(`${server.url}/calculator`);
-    await page.locator('[data-testid=coming-soon]').waitFor();
-    expect(await visibleText(page.locator('[data-testid=coming-soon]'))).toContain('即将上线');
+    await page.locator('[data-testid=calc-submit]').waitFor();
+    expect(await visibleText(page.locator('h1').first())).toBe('政策计算器');
     expect(page.url()).toMatch(/\/calculator$/);
     expect(errors).toEqual([]);
     await context.close();
@@ -165,11 +165,12 @@ describe('web shell against the real server', () => {
       expect(await visibleText(summary)).toContain(account.role);
       expect(await menuLabels(page)).toEqual([...account.menu]);
       // Wait for the lazy-loaded home page itself before the picture.
-      await page
-        .locator(
-          account.home === '/childcare/targets' ? '[data-testid=slot-table]' : '[data-testid=coming-soon]',
-        )
-        .waitFor();
+      const homeMark: Record<string, string> = {
+        '/childcare/targets': '[data-testid=slot-table]',
+        '/workbench': '[data-testid=coming-soon]',
+        '/audit': '[data-testid=audit-table]',
+      };
+      await page.locator(homeMark[account.home]!).waitFor();
       await screenshot(page, `home-${account.username}`, false);
 
       await page.locator('.app-menu').getByText('托位建设任务').click();
@@ -217,7 +218,13 @@ describe('web shell against the real server', () => {
     await page.locator('[data-testid=lang-switch]').click();
     await expect.poll(() => visibleText(page.locator('[data-testid=sign-out]')), POLL).toContain('Sign out');
     expect(await visibleText(page.locator('h1').first())).toBe('Childcare slot targets');
-    expect(await menuLabels(page)).toEqual(['Workbench', 'Childcare slot targets', 'Policy calculator']);
+    expect(await menuLabels(page)).toEqual([
+      'Workbench',
+      'Person search',
+      'Childcare slot targets',
+      'Budget simulation',
+      'Policy calculator',
+    ]);
     expect(await visibleText(page.locator('[data-testid=user-summary]'))).toContain('City administrator');
     await page.reload();
     await page.locator('[data-testid=slot-table]').waitFor();

@@ -2,8 +2,10 @@ import {
   AppstoreOutlined,
   AuditOutlined,
   CalculatorOutlined,
+  FundOutlined,
   HomeOutlined,
   IdcardOutlined,
+  SearchOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { Role } from './api/types.ts';
@@ -41,11 +43,25 @@ export const appRoutes: readonly AppRoute[] = [
     page: lazy(() => import('./pages/workbench.tsx')),
   },
   {
+    path: '/registry/search',
+    labelKey: 'nav.personSearch',
+    roles: ['staff', 'area_admin', 'city_admin'],
+    icon: <SearchOutlined />,
+    page: lazy(() => import('./pages/person-search.tsx')),
+  },
+  {
     path: '/childcare/targets',
     labelKey: 'nav.childcareTargets',
     roles: SIGNED_IN,
     icon: <HomeOutlined />,
     page: lazy(() => import('./pages/childcare-targets.tsx')),
+  },
+  {
+    path: '/planning/budget',
+    labelKey: 'nav.budget',
+    roles: ['city_admin', 'area_admin'],
+    icon: <FundOutlined />,
+    page: lazy(() => import('./pages/budget.tsx')),
   },
   {
     path: '/calculator',

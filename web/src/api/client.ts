@@ -1,5 +1,21 @@
 import type { Language } from '../i18n/index.ts';
-import type { LocalizedText, Person, Problem, SlotTargets, User } from './types.ts';
+import type {
+  Area,
+  AuditRow,
+  AuditVerify,
+  BudgetResult,
+  EntitlementInput,
+  EntitlementsResult,
+  Job,
+  LocalizedText,
+  Person,
+  PersonSearch,
+  Problem,
+  Reform,
+  RegistryPerson,
+  SlotTargets,
+  User,
+} from './types.ts';
 
 /** Fired on `window` when an API call answers 401 outside the sign-in routes. */
 export const SESSION_ENDED_EVENT = 'junheng:session-ended';
@@ -105,4 +121,28 @@ export const api = {
   logout: () => request<void>('POST', '/api/v1/auth/logout'),
   slotTargets: () => request<SlotTargets>('GET', '/api/v1/childcare/slot-targets'),
   myPerson: () => request<{ person: Person }>('GET', '/api/v1/me/person'),
+  areas: () => request<{ areas: Area[] }>('GET', '/api/v1/areas'),
+  entitlements: (input: EntitlementInput) =>
+    request<EntitlementsResult>('POST', '/api/v1/entitlements', input),
+  budgetReforms: () => request<{ reforms: Reform[] }>('GET', '/api/v1/budget/reforms'),
+  startBudgetSimulation: (input: {
+    years: number[];
+    reform?: string | null;
+    persons: number;
+    seed?: number;
+  }) => request<{ jobId: number; created: boolean }>('POST', '/api/v1/budget/simulations', input),
+  budgetJob: (id: number) => request<Job<BudgetResult>>('GET', `/api/v1/jobs/${id}`),
+  audit: (q: { limit: number; beforeId?: number; action?: string }) => {
+    const params = new URLSearchParams({ limit: String(q.limit) });
+    if (q.beforeId !== undefined) params.set('beforeId', String(q.beforeId));
+    if (q.action) params.set('action', q.action);
+    return request<{ rows: AuditRow[] }>('GET', `/api/v1/audit?${params}`);
+  },
+  verifyAudit: () => request<AuditVerify>('POST', '/api/v1/audit/verify'),
+  // Search criteria travel in the body: no personal data in URLs.
+  searchPersons: (q: PersonSearch) =>
+    request<{ persons: RegistryPerson[] }>('POST', '/api/v1/persons/search', q),
+  person: (id: number) => request<{ person: RegistryPerson }>('GET', `/api/v1/persons/${id}`),
+  revealIdNumber: (id: number, reason: string) =>
+    request<{ idNumber: string }>('POST', `/api/v1/persons/${id}/reveal`, { reason }),
 };

@@ -62,3 +62,156 @@ export type Person = {
   hukouAreaName: string;
   children: { name: string; birthDate: string; idNumberMasked: string }[];
 };
+
+// ---------- the entitlement calculator (contract: shared/specs/entitlements.md) ----------
+
+export type EntitlementParentInput = {
+  role: 'mother' | 'father';
+  birthDate?: string;
+  employed?: boolean;
+  onlyChild?: boolean;
+  elderlyParentHospitalized?: boolean;
+};
+
+export type EntitlementChildInput = {
+  birthDate: string;
+  hukouArea?: string;
+  difficultBirth?: boolean;
+  adopted?: boolean;
+  birthOrder?: number;
+};
+
+export type EntitlementInput = {
+  asOf: string;
+  family: {
+    hukouArea?: string;
+    specialFamily?: boolean;
+    parents: EntitlementParentInput[];
+    children: EntitlementChildInput[];
+    housing?: {
+      ownsHome: boolean;
+      rents: boolean;
+      contributesToHousingFund: boolean;
+      buyingFirstHome: boolean;
+    };
+  };
+};
+
+export type Citation = { source: string; clause: string; text: string; document?: string; grade?: string };
+
+export type ExplanationLine = { condition: string; holds: boolean; zh: string; en: string };
+
+export type Entitlement = {
+  id: string;
+  /** `child:N` (0-based index into the input's children), `mother`, `father` or `family`. */
+  subject: string;
+  eligible: boolean;
+  amountFen?: number;
+  days?: number;
+  minutesPerDay?: number;
+  percent?: number;
+  citations: Citation[];
+  explanation: ExplanationLine[];
+  decidedBy?: string | null;
+  /** Extras some entitlements carry. */
+  birthOrder?: number;
+  year?: number;
+  month?: string;
+  months?: number;
+  services?: { id: string; clause: string; zh: string; en: string }[];
+};
+
+export type EntitlementsResult = { asOf: string; entitlements: Entitlement[] };
+
+// ---------- budget simulation (planners) ----------
+
+export type Reform = { id: string; description: { zh: string; en: string } };
+
+export type ProgrammeTotal = { amount: number; unit: string; eligible: number };
+
+export type BudgetYear = {
+  year: number;
+  asOf: string;
+  cashTotalFen: number;
+  programmes: Record<string, ProgrammeTotal>;
+  /** Cash (fen) by county code (a number as a string, or 'unknown'), then by cash programme. */
+  byArea: Record<string, Record<string, number>>;
+};
+
+export type BudgetReformYear = BudgetYear & {
+  difference: { cashTotalFen: number; programmes: Record<string, number> };
+  familiesGaining: number;
+  familiesLosing: number;
+};
+
+export type BudgetResult = {
+  persons: number;
+  families: number;
+  children: number;
+  reforms: string[];
+  notes: string[];
+  years: { current: BudgetYear; reform?: BudgetReformYear }[];
+};
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export type Job<R> = {
+  id: number;
+  queue: string;
+  state: JobState;
+  attempts: number;
+  progress: { done: number; total: number; message?: string } | null;
+  result: R | null;
+  error: string | null;
+};
+
+export type Area = {
+  code: string;
+  name: string;
+  shortName: string;
+  nameEn: string;
+  kind: string;
+  population2020: number;
+  streets: number;
+};
+
+// ---------- audit ----------
+
+export type AuditRow = {
+  id: number;
+  occurredAt: string;
+  actorId: number | null;
+  actorRole: string | null;
+  actorArea: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  outcome: string;
+  requestId: string | null;
+  hash: string;
+};
+
+export type AuditVerify = {
+  ok: boolean;
+  rows: number;
+  firstBadId?: number;
+  reason?: string;
+  lastHash?: string;
+};
+
+// ---------- the person registry (staff) ----------
+
+export type RegistryPerson = {
+  id: number;
+  idNumberMasked: string;
+  name: string;
+  sex: string;
+  birthDate: string;
+  areaCode: string;
+  streetCode: string | null;
+  hukouAreaCode: string | null;
+  phoneMasked: string | null;
+  deathDate: string | null;
+};
+
+export type PersonSearch = { name?: string; idNumber?: string; areaCode?: string; limit: number };

@@ -1,9 +1,18 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
 import { Card, Result, Tag } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** An honest placeholder for a page that another engineer has yet to build. */
-export function ComingSoon({ titleKey, bodyKey }: { titleKey: string; bodyKey: string }) {
+export function ComingSoon({
+  titleKey,
+  bodyKey,
+  extra,
+}: {
+  titleKey: string;
+  bodyKey: string;
+  extra?: ReactNode;
+}) {
   const { t } = useTranslation();
   return (
     <Card>
@@ -15,6 +24,7 @@ export function ComingSoon({ titleKey, bodyKey }: { titleKey: string; bodyKey: s
           </h1>
         }
         subTitle={<p style={{ maxWidth: 560, margin: '8px auto 0' }}>{t(bodyKey)}</p>}
+        extra={extra}
         data-testid="coming-soon"
       />
     </Card>

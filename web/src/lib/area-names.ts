@@ -28,3 +28,23 @@ export function areaShortName(row: Pick<SlotTargetRow, 'code' | 'name' | 'nameEn
   if (lang === 'en') return shortEnglish.get(row.code) ?? areaName(row, lang);
   return shortNames.get(row.code) ?? row.name;
 }
+
+type ManagementArea = (typeof management.areas)[number];
+
+/** The 16 management areas (14 counties + 2 functional zones) in the table's order. */
+export const managementAreas: readonly ManagementArea[] = management.areas;
+
+/** The 6-digit county code a management area stands for (a functional zone: its host county). */
+export function countyCodeOf(code: string): string {
+  const area = management.areas.find((a) => a.code === code) as
+    | (ManagementArea & { parentCounty?: string })
+    | undefined;
+  return area?.parentCounty ?? code.slice(0, 6);
+}
+
+/** A management area's short label by code, or undefined for a code outside the table. */
+export function managementAreaLabel(code: string, lang: Language): string | undefined {
+  const a = management.areas.find((x) => x.code === code);
+  if (!a) return undefined;
+  return areaShortName({ code: a.code, name: a.name, nameEn: a.nameEn }, lang);
+}

@@ -40,8 +40,11 @@ export type SimulationRequest = {
 };
 
 export async function submitSimulation(ctx: Ctx, req: SimulationRequest) {
+  // Submitting the same request twice makes one job. A synthetic city is deterministic, so its
+  // result never goes stale; the registry changes, so its runs are keyed by day as well.
+  const day = req.population === 'registry' ? ctx.now.toISOString().slice(0, 10) : null;
   const key = createHash('sha256')
-    .update(JSON.stringify({ ...req, reform: req.reform ?? null }))
+    .update(JSON.stringify({ ...req, reform: req.reform ?? null, day }))
     .digest('hex');
   const job = await enqueue(
     ctx.trx,
@@ -70,13 +73,19 @@ export const simulationJob =
     const reform = req.reform
       ? loadReform(current, join(policyDir(), 'reforms', `${req.reform}.yaml`))
       : undefined;
-    await progress({ done: 0, total: 1, message: 'population' });
+    await progress({ done: 0, total: req.years.length, message: 'population' });
     const cols =
       req.population === 'registry'
         ? await registryPopulation(deps.db.kysely)
         : syntheticPopulation({ persons: req.persons, seed: req.seed });
-    await progress({ done: 0, total: req.years.length * (reform ? 2 : 1), message: 'rules' });
-    const report = simulate(cols, current, req.years, reform);
-    await progress({ done: 1, total: 1, message: 'done' });
-    return report;
+    // One step per year (current law and reform), each recorded, so a long run shows progress.
+    const total = req.years.length;
+    let report: ReturnType<typeof simulate> | undefined;
+    for (const [i, year] of req.years.entries()) {
+      await progress({ done: i, total, message: `year ${year}` });
+      const one = simulate(cols, current, [year], reform);
+      report = report ? { ...report, years: [...report.years, ...one.years] } : one;
+    }
+    await progress({ done: total, total, message: 'done' });
+    return report!;
   };
