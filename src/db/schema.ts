@@ -97,7 +97,7 @@ export interface PersonTable {
   household_no: Generated<string | null>;
   household_relation: Generated<string | null>;
   residence_status: Generated<string | null>;
-  field_sources: Generated<Json<Record<string, FieldSource>>>;
+  field_sources: Generated<Json<Record<string, unknown>>>;
 }
 
 /** Provenance of one field of a person: which feed and record set it, and when. */

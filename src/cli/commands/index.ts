@@ -13,4 +13,5 @@ export const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./simulate.ts'),
   () => import('./project.ts'),
   () => import('./synth.ts'),
+  () => import('./import.ts'),
 ];

@@ -18,11 +18,24 @@ export const PERMISSIONS = [
   'area.read',
   'budget.simulate',
   'job.read',
+  'import.run',
+  'review.decide',
+  'quality.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-const STAFF: Permission[] = ['person.read', 'person.search', 'childcare.read', 'area.read', 'job.read'];
+const STAFF: Permission[] = [
+  'person.read',
+  'person.search',
+  'childcare.read',
+  'area.read',
+  'job.read',
+  // registry: department imports, the linkage review queue, the quality dashboard
+  'import.run',
+  'review.decide',
+  'quality.read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   citizen: ['self.read', 'childcare.read', 'area.read'],

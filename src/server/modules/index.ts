@@ -8,6 +8,7 @@ import { entitlementRoutes } from './entitlements/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { jobRoutes } from './jobs/routes.ts';
 import { personRoutes } from './persons/routes.ts';
+import { registryRoutes } from './registry/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 /** Every API module, registered under /api. */
@@ -20,6 +21,7 @@ export async function registerModules(app: App, deps: ServerDeps): Promise<void>
       await childcareRoutes(v1 as App, deps);
       await entitlementRoutes(v1 as App, deps);
       await personRoutes(v1 as App, deps);
+      await registryRoutes(v1 as App, deps);
       await userRoutes(v1 as App, deps);
       await auditRoutes(v1 as App, deps);
       await budgetRoutes(v1 as App, deps);

@@ -1,0 +1,161 @@
+/**
+ * Import benchmark: a synthetic city (default the full scale) imported into a PostgreSQL
+ * server (DATABASE_URL or TEST_DATABASE_URL), validation and linkage included, against a raw
+ * `COPY` of the same rows into unindexed text tables (the database's own limit), in one run.
+ * Prints ONE JSON line. `--scale 0.01` runs it smaller; `--dir DIR` reuses generated feeds.
+ *
+ *   npm run bench:import -- --scale 0.05
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDb } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { importFolder } from '../src/registry/demo.ts';
+import { FEEDS } from '../src/registry/feeds.ts';
+import { readRows } from '../src/registry/reader.ts';
+import { createCipher } from '../src/security/crypto.ts';
+import { SYSTEM } from '../src/server/context.ts';
+import { seedReference } from '../src/server/seed/reference.ts';
+import { writeCity } from '../src/synth/write-city.ts';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+const scale = Number(arg('scale', '1'));
+const seed = Number(arg('seed', '1'));
+const admin = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
+if (!admin) {
+  process.stderr.write('bench:import needs DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server)\n');
+  process.exit(2);
+}
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 200);
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+// 1. The city's feeds.
+const given = arg('dir', '');
+const dir = given || mkdtempSync(join(tmpdir(), 'junheng-bench-city-'));
+let generateMs = 0;
+if (!given) {
+  const t = performance.now();
+  log(`generating scale ${scale} into ${dir} …`);
+  await writeCity({ seed, scale, outDir: dir });
+  generateMs = Math.round(performance.now() - t);
+}
+
+// 2. A fresh database on the server.
+const dbName = `junheng_bench_${process.pid}`;
+const adminClient = new pg.Client({ connectionString: admin });
+await adminClient.connect();
+await adminClient.query(`drop database if exists ${dbName}`);
+await adminClient.query(`create database ${dbName}`);
+await adminClient.end();
+const url = new URL(admin);
+url.pathname = `/${dbName}`;
+const db = await openDb({ databaseUrl: url.toString(), dataDir: dir, appRole: 'junheng_app' });
+await migrate(db);
+await seedReference(db.kysely);
+const cipher = createCipher({
+  dataKey: '00112233445566778899aabbccddeeff',
+  indexKey: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+  keyId: 'bench',
+});
+
+// 3. The whole import (validation, linkage, provenance, events, quality), in order.
+log('importing …');
+const t0 = performance.now();
+const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYSTEM, dir, (p) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.message}`);
+});
+const importMs = performance.now() - t0;
+const rows = reports.reduce((s, r) => s + r.rows, 0);
+
+// 4. Raw COPY of the same rows (every feed's cells as text) into unindexed tables.
+log('\nraw COPY …');
+const csvDir = mkdtempSync(join(tmpdir(), 'junheng-bench-copy-'));
+const copyFiles: Array<{ table: string; file: string; cols: number }> = [];
+for (const spec of FEEDS) {
+  const files = readdirSync(dir).filter((n) => n === spec.file || n.startsWith(`${spec.id}-`));
+  if (!files.length) continue;
+  const file = join(csvDir, `${spec.id}.csv`);
+  const out = createWriteStream(file);
+  const field = (v: string | null) =>
+    v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  for (const f of files) {
+    for await (const r of readRows(spec, join(dir, f), { bytesRead: 0, totalBytes: 0 })) {
+      if (!out.write(`${r.cells.map(field).join(',')}\n`))
+        await new Promise<void>((res) => out.once('drain', () => res()));
+    }
+  }
+  await new Promise((res) => out.end(res));
+  copyFiles.push({ table: `raw_${spec.id.replaceAll('-', '_')}`, file, cols: spec.columns.length });
+}
+const copyClient = new pg.Client({ connectionString: url.toString() });
+await copyClient.connect();
+for (const c of copyFiles) {
+  const cols = Array.from({ length: c.cols }, (_, i) => `c${i} text`).join(', ');
+  await copyClient.query(`create unlogged table if not exists ${c.table} (${cols})`);
+}
+await copyClient.end();
+// psql's \copy streams the file through COPY … FROM STDIN (the client protocol), like an app.
+const t1 = performance.now();
+for (const c of copyFiles) {
+  const r = spawnSync(
+    'psql',
+    [
+      url.toString(),
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `\\copy ${c.table} from '${c.file}' with (format csv)`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) throw new Error(`COPY failed: ${r.stderr}`);
+}
+const copyMs = performance.now() - t1;
+
+await db.close();
+const cleanup = new pg.Client({ connectionString: admin });
+await cleanup.connect();
+await cleanup.query(`drop database if exists ${dbName} with (force)`);
+await cleanup.end();
+rmSync(csvDir, { recursive: true, force: true });
+if (!given) rmSync(dir, { recursive: true, force: true });
+clearInterval(sampler);
+
+const importRowsPerSec = Math.round(rows / (importMs / 1000));
+const copyRowsPerSec = Math.round(rows / (copyMs / 1000));
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'import',
+    scale,
+    seed,
+    database: 'postgresql-server',
+    rows,
+    generateMs,
+    importMs: Math.round(importMs),
+    importRowsPerSec,
+    copyMs: Math.round(copyMs),
+    copyRowsPerSec,
+    ratioToCopy: Math.round((importRowsPerSec / copyRowsPerSec) * 1000) / 1000,
+    target: 0.4,
+    peakRssMB: Math.round(peakRss / 1024 / 1024),
+    accepted: reports.reduce((s, r) => s + r.accepted, 0),
+    rejected: reports.reduce((s, r) => s + r.rejected, 0),
+    unchanged: reports.reduce((s, r) => s + r.unchanged, 0),
+    queuedForReview: reports.reduce((s, r) => s + r.queuedForReview, 0),
+  })}\n`,
+);

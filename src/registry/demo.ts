@@ -1,0 +1,91 @@
+/**
+ * Demo data: generate a synthetic city (src/synth) into a temporary folder and import every
+ * feed in dependency order (police first: it registers the people the others link to).
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Actor, type Deps, SYSTEM } from '../server/context.ts';
+import type { Runtime } from '../server/runtime.ts';
+import { FEEDS, type FeedSpec } from './feeds.ts';
+import { type ImportReport, importFile } from './pipeline.ts';
+
+/** Import order: the civil register first, then the feeds that link to it. */
+export const IMPORT_ORDER = [
+  'police-hukou',
+  'police-moves',
+  'health-birth-certificates',
+  'health-deaths',
+  'health-vaccinations',
+  'civil-affairs-marriages',
+  'civil-affairs-special-families',
+  'education-enrolment',
+  'medical-insurance-enrolment',
+  'social-security-cards',
+  'housing-fund-contributors',
+];
+
+/** Files of a feed in a folder: the plain name or its xlsx parts (`name-001.xlsx`, …). */
+export async function filesOfFeed(dir: string, spec: FeedSpec): Promise<string[]> {
+  const stem = spec.file.replace(/\.[a-z]+$/, '');
+  const names = await readdir(dir);
+  return names
+    .filter((n) => n === spec.file || new RegExp(`^${stem}-\\d{3}\\.xlsx$`).test(n))
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+export type DemoProgress = { phase: 'generate' | 'import'; feed?: string; rows?: number; message: string };
+
+/** Imports every feed found in a folder, in dependency order. */
+export async function importFolder(
+  deps: Deps,
+  actor: Actor,
+  dir: string,
+  onProgress?: (p: DemoProgress) => void,
+): Promise<ImportReport[]> {
+  const reports: ImportReport[] = [];
+  for (const id of IMPORT_ORDER) {
+    const spec = FEEDS.find((f) => f.id === id);
+    if (!spec) continue;
+    for (const file of await filesOfFeed(dir, spec)) {
+      const r = await importFile(deps, actor, {
+        feedId: id,
+        file,
+        onProgress: (p) =>
+          onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
+      });
+      reports.push(r);
+    }
+  }
+  return reports;
+}
+
+/**
+ * Generates a synthetic city and imports it (for the first `npm start`). Returns the import
+ * reports and the time taken.
+ */
+export async function importSyntheticCity(
+  rt: Pick<Runtime, 'db' | 'cipher'> & { clock?: () => Date },
+  opts: { scale: number; seed: number; asOf?: string },
+  onProgress?: (p: DemoProgress) => void,
+): Promise<{ reports: ImportReport[]; generateMs: number; importMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'junheng-city-'));
+  try {
+    const t0 = performance.now();
+    const { writeCity } = await import('../synth/write-city.ts');
+    onProgress?.({ phase: 'generate', message: `generating a synthetic city (scale ${opts.scale})` });
+    await writeCity({
+      seed: opts.seed,
+      scale: opts.scale,
+      outDir: dir,
+      ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    });
+    const t1 = performance.now();
+    const deps: Deps = { db: rt.db, cipher: rt.cipher, clock: rt.clock ?? (() => new Date()) };
+    const reports = await importFolder(deps, SYSTEM, dir, onProgress);
+    return { reports, generateMs: Math.round(t1 - t0), importMs: Math.round(performance.now() - t1) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Fuzzy linkage of a record without a usable ID number to a registered person: the same birth
+ * date is required; then name (exact, or one character off in the given name with the same
+ * surname), sex, mother and street add up to a score. High scores link automatically, medium
+ * ones go to the staff's review queue, low ones stay unlinked. Twins (same birth date, same
+ * mother or household, different names) are never merged: where the candidates include twins,
+ * only an exact name can link.
+ */
+
+export type Candidate = {
+  id: number;
+  name: string;
+  sex: string;
+  birthDate: string;
+  streetCode: string | null;
+  motherId: number | null;
+  householdNo: string | null;
+};
+
+export type Probe = {
+  name: string;
+  sex: string | null;
+  birthDate: string;
+  streetCode: string | null;
+  /** The record's mother, resolved to a person, when it names one. */
+  motherId: number | null;
+};
+
+export const AUTO_LINK = 80;
+export const REVIEW = 60;
+
+export type Scored = { candidate: Candidate; score: number; reasons: string[] };
+
+export type LinkDecision =
+  | { kind: 'link'; personId: number; score: number; reasons: string[] }
+  | { kind: 'review'; candidates: Scored[] }
+  | { kind: 'none' };
+
+/** Levenshtein distance of two short strings, by characters (code points). */
+export function editDistance(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+export function scoreCandidate(p: Probe, c: Candidate): Scored | null {
+  if (c.birthDate !== p.birthDate) return null;
+  const reasons: string[] = ['birthDate'];
+  let score = 0;
+  if (c.name === p.name) {
+    score += 60;
+    reasons.push('name.exact');
+  } else {
+    const [ps, ...pg] = [...p.name];
+    const [cs, ...cg] = [...c.name];
+    if (ps !== cs || editDistance(pg.join(''), cg.join('')) > 1) return null;
+    score += 30;
+    reasons.push('name.similar');
+  }
+  if (p.sex && c.sex) {
+    if (p.sex !== c.sex) return null;
+    score += 10;
+    reasons.push('sex');
+  }
+  if (p.motherId !== null && c.motherId !== null) {
+    if (p.motherId !== c.motherId) return null;
+    score += 15;
+    reasons.push('mother');
+  }
+  if (p.streetCode && c.streetCode === p.streetCode) {
+    score += 15;
+    reasons.push('street');
+  }
+  return { candidate: c, score, reasons };
+}
+
+/**
+ * Decides a probe's link among candidates (already filtered to the same birth date), given
+ * the staff's remembered decisions for this record.
+ */
+export function decideLink(
+  p: Probe,
+  candidates: Candidate[],
+  remembered: { same: Set<number>; different: Set<number> } = { same: new Set(), different: new Set() },
+): LinkDecision {
+  for (const c of candidates) {
+    if (remembered.same.has(c.id))
+      return { kind: 'link', personId: c.id, score: 100, reasons: ['review.same'] };
+  }
+  let scored = candidates
+    .filter((c) => !remembered.different.has(c.id))
+    .map((c) => scoreCandidate(p, c))
+    .filter((s): s is Scored => s !== null);
+  if (scored.length === 0) return { kind: 'none' };
+  // An exact name among the candidates: the others are siblings (twins), not typos.
+  if (scored.some((s) => s.reasons.includes('name.exact'))) {
+    scored = scored.filter((s) => s.reasons.includes('name.exact'));
+  } else if (hasTwins(candidates, p.birthDate)) {
+    // Only similar names, and twins among the candidates: never guess between twins.
+    return { kind: 'none' };
+  }
+  scored.sort((a, b) => b.score - a.score || a.candidate.id - b.candidate.id);
+  const top = scored[0];
+  const high = scored.filter((s) => s.score >= AUTO_LINK);
+  if (high.length === 1)
+    return { kind: 'link', personId: top.candidate.id, score: top.score, reasons: top.reasons };
+  const reviewable = scored.filter((s) => s.score >= REVIEW).slice(0, 3);
+  return reviewable.length ? { kind: 'review', candidates: reviewable } : { kind: 'none' };
+}
+
+/** Two or more candidates born the same day to the same mother (or in the same household). */
+export function hasTwins(candidates: Candidate[], birthDate: string): boolean {
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (c.birthDate !== birthDate) continue;
+    const keys = [c.motherId !== null ? `m${c.motherId}` : null, c.householdNo ? `h${c.householdNo}` : null];
+    for (const k of keys) {
+      if (!k) continue;
+      if (seen.has(k)) return true;
+      seen.add(k);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,1186 @@
+/**
+ * The import pipeline: one department file → validated rows → linked persons → the fused
+ * registry, in ONE transaction (a file refused late — truncated at its end — leaves nothing).
+ *
+ * Rows stream in batches; each batch costs a fixed number of set-based statements (look-ups by
+ * `= any($array)`, writes by `insert … select from unnest($arrays)`), never one round trip per
+ * row. Idempotency: a file already imported (same content hash) changes nothing; a record
+ * (feed, record id) is applied only when its update time is newer than the stored one.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database, FieldSource } from '../db/schema.ts';
+import { managementAreaOf } from '../domain/areas.ts';
+import { maskIdNumber, maskPhone, parseIdNumber } from '../domain/id-number.ts';
+import { type Actor, type Ctx, type Deps, inTransaction } from '../server/context.ts';
+import { AppError } from '../server/errors.ts';
+import { type FeedSpec, findFeed, sourceOfDepartment } from './feeds.ts';
+import { type Candidate, decideLink, type Probe } from './linkage.ts';
+import { areaOfStreet, type Mapped, mapRecord, type PersonRef } from './mapping.ts';
+import {
+  decodeSources,
+  encodeSources,
+  type Facts,
+  mergeFacts,
+  type Origin,
+  type PersonField,
+} from './precedence.ts';
+import { maskIdsIn } from './privacy.ts';
+import { batches, ImportRefused, type ReadProgress, readRows } from './reader.ts';
+import { type RejectedRow, type ValidRow, validator } from './validate.ts';
+
+export type ImportReport = {
+  accepted: number;
+  rejected: number;
+  updated: number;
+  unchanged: number;
+  queuedForReview: number;
+  rejectsByReason: Record<string, number>;
+  warningsByReason: Record<string, number>;
+  importId: number | null;
+  feed: string;
+  source: string;
+  file: string;
+  contentHash: string;
+  rows: number;
+  linked: { byIdNumber: number; byCertificate: number; byMatch: number; byReview: number; unlinked: number };
+  personsCreated: number;
+  personsUpdated: number;
+  fieldChanges: number;
+  conflicts: number;
+  durationMs: number;
+  alreadyImported?: boolean;
+  previousImportId?: number;
+};
+
+export type ImportProgress = { rows: number; bytesRead: number; totalBytes: number };
+
+export type ImportOptions = {
+  feedId: string;
+  file: string;
+  /** Name shown in reports (the uploaded file's name); default the file's base name. */
+  fileName?: string;
+  jobId?: number | null;
+  requestId?: string | null;
+  batchSize?: number;
+  onProgress?: (p: ImportProgress) => void | Promise<void>;
+};
+
+/** May this actor import this source? City administrators and the system: any. */
+export function maySubmit(actor: Actor, source: string): boolean {
+  if (actor.role === 'city_admin' || actor.role === 'system') return true;
+  if (actor.role === 'area_admin') return actor.areaCode !== null;
+  if (actor.role === 'staff')
+    return actor.areaCode !== null && sourceOfDepartment(actor.departmentCode) === source;
+  return false;
+}
+
+/** The area a submission is confined to (rows elsewhere are rejected), or null for the city. */
+export function scopeAreaOf(actor: Actor): string | null {
+  return actor.role === 'staff' || actor.role === 'area_admin' ? actor.areaCode : null;
+}
+
+export async function fileHash(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function todayIn(now: Date): string {
+  // Asia/Shanghai: UTC+8, no daylight saving.
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b.slice(0, 10)) - Date.parse(a.slice(0, 10))) / 86_400_000);
+}
+
+/** Records reported more than this many days after their event are late (timeliness). */
+export const TIMELY_DAYS = 60;
+
+/** Refusal → the API's error. */
+function refusalError(e: ImportRefused): AppError {
+  return new AppError(e.code, {
+    missing: String(e.params.missing ?? '—'),
+    unexpected: String(e.params.unexpected ?? '—'),
+    line: String(e.params.line ?? ''),
+    expected: String(e.params.expected ?? ''),
+    reason: String(e.params.reason ?? ''),
+  });
+}
+
+/** Imports one file of a feed. Throws AppError (refusals, permission) with nothing committed. */
+export async function importFile(deps: Deps, actor: Actor, opts: ImportOptions): Promise<ImportReport> {
+  const spec = findFeed(opts.feedId);
+  if (!spec) throw new AppError('import.feed_unknown', { feed: opts.feedId });
+  if (!maySubmit(actor, spec.source)) throw new AppError('import.source_forbidden', { source: spec.source });
+  const started = Date.now();
+  const fileName = opts.fileName ?? basename(opts.file);
+  const contentHash = await fileHash(opts.file);
+  const totalBytes = (await stat(opts.file)).size;
+  const requestId = opts.requestId ?? null;
+
+  const previous = await deps.db.kysely
+    .selectFrom('import_batch')
+    .selectAll()
+    .where('feed_id', '=', spec.id)
+    .where('content_hash', '=', contentHash)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (previous) {
+    const prevReport = previous.report as unknown as ImportReport;
+    const report: ImportReport = {
+      ...emptyReport(spec, fileName, contentHash),
+      rejected: previous.rejected,
+      unchanged: previous.accepted + previous.updated + previous.unchanged,
+      rejectsByReason: prevReport.rejectsByReason ?? {},
+      rows: previous.total_rows,
+      importId: null,
+      alreadyImported: true,
+      previousImportId: previous.id,
+      durationMs: Date.now() - started,
+    };
+    await inTransaction(deps, actor, requestId, async (ctx) => {
+      ctx.audit({
+        action: 'import.run',
+        subjectType: 'import',
+        subjectId: previous.id,
+        outcome: 'success',
+        details: {
+          feed: spec.id,
+          source: spec.source,
+          file: fileName,
+          alreadyImported: true,
+          unchanged: report.unchanged,
+        },
+      });
+    });
+    return report;
+  }
+
+  try {
+    return await inTransaction(deps, actor, requestId, async (ctx) => {
+      const run = new ImportRun(ctx, spec, fileName, contentHash, opts.jobId ?? null);
+      await run.begin();
+      const progress: ReadProgress = { bytesRead: 0, totalBytes };
+      const size = opts.batchSize ?? (deps.db.kind === 'server' ? 5000 : 2000);
+      for await (const batch of batches(readRows(spec, opts.file, progress), size)) {
+        await run.batch(batch);
+        await opts.onProgress?.({ rows: run.report.rows, bytesRead: progress.bytesRead, totalBytes });
+      }
+      const report = await run.finish(Date.now() - started);
+      ctx.audit({
+        action: 'import.run',
+        subjectType: 'import',
+        subjectId: report.importId ?? undefined,
+        outcome: 'success',
+        details: {
+          feed: spec.id,
+          source: spec.source,
+          file: fileName,
+          accepted: report.accepted,
+          rejected: report.rejected,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          queuedForReview: report.queuedForReview,
+        },
+      });
+      return report;
+    });
+  } catch (e) {
+    if (!(e instanceof ImportRefused)) throw e;
+    const err = refusalError(e);
+    await inTransaction(deps, actor, requestId, async (ctx) => {
+      ctx.audit({
+        action: 'import.run',
+        subjectType: 'feed',
+        subjectId: spec.id,
+        outcome: 'failure',
+        details: { feed: spec.id, source: spec.source, file: fileName, refused: e.code },
+      });
+    });
+    throw err;
+  }
+}
+
+function emptyReport(spec: FeedSpec, file: string, contentHash: string): ImportReport {
+  return {
+    accepted: 0,
+    rejected: 0,
+    updated: 0,
+    unchanged: 0,
+    queuedForReview: 0,
+    rejectsByReason: {},
+    warningsByReason: {},
+    importId: null,
+    feed: spec.id,
+    source: spec.source,
+    file,
+    contentHash,
+    rows: 0,
+    linked: { byIdNumber: 0, byCertificate: 0, byMatch: 0, byReview: 0, unlinked: 0 },
+    personsCreated: 0,
+    personsUpdated: 0,
+    fieldChanges: 0,
+    conflicts: 0,
+    durationMs: 0,
+  };
+}
+
+// --- the run --------------------------------------------------------------------------------
+
+type PersonState = {
+  id: number | null;
+  existed: boolean;
+  bidx: string;
+  idNumber: string | null;
+  areaCode: string;
+  values: Partial<Record<PersonField, string | null>>;
+  sources: Record<string, FieldSource>;
+  /** A new phone number to encrypt at flush. */
+  phonePlain: string | null | undefined;
+  dirty: boolean;
+};
+
+type Counter = { total: number; valid: number; complete: number; timely: number; linked: number };
+
+const PERSON_COLS =
+  sql.raw(`id, id_number_bidx, area_code, name, sex, birth_date::text as birth_date, street_code,
+  address, hukou_area_code, phone_masked, ethnicity, marital_status, household_no, household_relation,
+  residence_status, death_date::text as death_date, mother_id, father_id, field_sources`);
+
+type PersonRow = {
+  id: number;
+  id_number_bidx: string;
+  area_code: string;
+  name: string;
+  sex: string;
+  birth_date: string;
+  street_code: string | null;
+  address: string | null;
+  hukou_area_code: string | null;
+  phone_masked: string | null;
+  ethnicity: string | null;
+  marital_status: string | null;
+  household_no: string | null;
+  household_relation: string | null;
+  residence_status: string | null;
+  death_date: string | null;
+  mother_id: number | null;
+  father_id: number | null;
+  field_sources: unknown;
+};
+
+function stateOf(r: PersonRow): PersonState {
+  const sources = decodeSources(r.field_sources);
+  return {
+    id: Number(r.id),
+    existed: true,
+    bidx: r.id_number_bidx,
+    idNumber: null,
+    areaCode: r.area_code,
+    values: {
+      name: r.name,
+      sex: r.sex,
+      birth_date: r.birth_date,
+      street_code: r.street_code,
+      address: r.address,
+      hukou_area_code: r.hukou_area_code,
+      phone: sources.phone?.value ?? (r.phone_masked ? `masked:${r.phone_masked}` : null),
+      ethnicity: r.ethnicity,
+      marital_status: r.marital_status,
+      household_no: r.household_no,
+      household_relation: r.household_relation,
+      residence_status: r.residence_status,
+      death_date: r.death_date,
+      mother_id: r.mother_id === null ? null : String(r.mother_id),
+      father_id: r.father_id === null ? null : String(r.father_id),
+    },
+    sources,
+    phonePlain: undefined,
+    dirty: false,
+  };
+}
+
+type Typed = [unknown[], string];
+
+/** `insert … select <list> from unnest($1::t1[], …) as u(c1, …) <tail>` in one statement. */
+async function unnestInsert<R = Record<string, unknown>>(
+  trx: Transaction<Database>,
+  head: string,
+  cols: Record<string, Typed>,
+  selectList: string,
+  tail = '',
+): Promise<R[]> {
+  const names = Object.keys(cols);
+  if (names.length === 0 || cols[names[0]][0].length === 0) return [];
+  const params: RawBuilder<unknown>[] = names.map((n) => sql`${cols[n][0]}::${sql.raw(cols[n][1])}[]`);
+  const t = PROFILE ? performance.now() : 0;
+  const q = sql<R>`${sql.raw(head)} select ${sql.raw(selectList)} from unnest(${sql.join(params)}) as u(${sql.raw(names.join(', '))}) ${sql.raw(tail)}`;
+  const rows = (await q.execute(trx)).rows;
+  if (PROFILE) {
+    prof(head.slice(0, 40), t);
+    if (process.env.JUNHENG_IMPORT_PROFILE === '2' && head.startsWith('insert into person ('))
+      console.error(
+        'person insert',
+        names.length,
+        cols[names[0]][0].length,
+        Math.round(performance.now() - t),
+      );
+  }
+  return rows;
+}
+
+const PROFILE = Boolean(process.env.JUNHENG_IMPORT_PROFILE);
+const profTimes = new Map<string, number>();
+function prof(label: string, t: number) {
+  profTimes.set(label, (profTimes.get(label) ?? 0) + performance.now() - t);
+}
+/** Per-statement timings (when JUNHENG_IMPORT_PROFILE is set). */
+export function importProfile(): Record<string, number> {
+  return Object.fromEntries([...profTimes.entries()].map(([k, v]) => [k, Math.round(v)]));
+}
+
+type PendingEvent = {
+  kind: string;
+  person: PersonState | null;
+  related: PersonState | null;
+  areaCode: string;
+  date: string | null;
+  recordId: string;
+  details: Record<string, string | null>;
+};
+
+type PendingRecord = {
+  recordId: string;
+  updatedAt: string;
+  hash: string;
+  person: PersonState | null;
+  method: string | null;
+  areaCode: string;
+};
+
+type PendingReview = {
+  recordId: string;
+  candidateId: number;
+  areaCode: string;
+  score: number;
+  reasons: string[];
+  record: Record<string, string | null>;
+};
+
+type PendingChange = {
+  person: PersonState;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  oldSource: string | null;
+  recordId: string;
+  at: string;
+};
+
+type PendingConflict = {
+  person: PersonState;
+  field: string;
+  currentValue: string | null;
+  currentSource: string | null;
+  offeredValue: string | null;
+  recordId: string;
+};
+
+/** Masks ID and phone numbers in a row's values (rejects, review items). */
+export function maskedValues(spec: FeedSpec, cells: (string | null)[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  spec.columns.forEach((c, i) => {
+    const v = cells[i] ?? null;
+    if (v === null) out[c.key] = null;
+    else if (c.type === 'id-number' || /idnumber/i.test(c.key)) out[c.key] = maskIdNumber(v);
+    else if (/phone/i.test(c.key)) out[c.key] = maskPhone(v);
+    else out[c.key] = maskIdsIn(v);
+  });
+  return out;
+}
+
+const ID_LIKE = /\d{17}[\dXx]/;
+
+function hashValues(values: Record<string, string | null>): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+}
+
+class ImportRun {
+  report: ImportReport;
+  private importId = 0;
+  private counters = new Map<string, Counter>();
+  private readonly validate;
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly spec: FeedSpec,
+    fileName: string,
+    contentHash: string,
+    private readonly jobId: number | null,
+  ) {
+    this.report = emptyReport(spec, fileName, contentHash);
+    this.validate = validator(spec, todayIn(ctx.now), scopeAreaOf(ctx.actor));
+    this.startedAt = ctx.now;
+  }
+
+  private get trx() {
+    return this.ctx.trx;
+  }
+
+  async begin(): Promise<void> {
+    const r = await this.trx
+      .insertInto('import_batch')
+      .values({
+        job_id: this.jobId,
+        feed_id: this.spec.id,
+        source: this.spec.source,
+        file_name: this.report.file,
+        content_hash: this.report.contentHash,
+        actor_id: this.ctx.actor.userId,
+        area_code: scopeAreaOf(this.ctx.actor),
+        started_at: this.startedAt,
+        finished_at: this.startedAt,
+        total_rows: 0,
+        accepted: 0,
+        rejected: 0,
+        updated: 0,
+        unchanged: 0,
+        queued_for_review: 0,
+        report: JSON.stringify({}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    this.importId = Number(r.id);
+    this.report.importId = this.importId;
+  }
+
+  private count(area: string | null): Counter {
+    const k = area ?? 'unknown';
+    let c = this.counters.get(k);
+    if (!c) {
+      c = { total: 0, valid: 0, complete: 0, timely: 0, linked: 0 };
+      this.counters.set(k, c);
+    }
+    return c;
+  }
+
+  private warn(code: string): void {
+    this.report.warningsByReason[code] = (this.report.warningsByReason[code] ?? 0) + 1;
+  }
+
+  async batch(rows: import('./reader.ts').RawRow[]): Promise<void> {
+    const { spec, report, ctx } = this;
+    report.rows += rows.length;
+    let t = PROFILE ? performance.now() : 0;
+    const lap = (label: string) => {
+      if (PROFILE) {
+        prof(label, t);
+        t = performance.now();
+      }
+    };
+    const rejects: RejectedRow[] = [];
+    const valid: ValidRow[] = [];
+    for (const r of rows) {
+      const c = this.validate(r);
+      if (c.ok) {
+        // A record id that embeds an ID number (the student number) is kept as its blind index.
+        if (ID_LIKE.test(c.recordId)) c.recordId = `bidx:${ctx.cipher.blindIndex(c.recordId)}`;
+        valid.push(c);
+      } else {
+        if (c.recordId && ID_LIKE.test(c.recordId)) c.recordId = maskIdsIn(c.recordId);
+        rejects.push(c);
+      }
+    }
+    for (const r of rejects) {
+      report.rejected++;
+      report.rejectsByReason[r.reason] = (report.rejectsByReason[r.reason] ?? 0) + 1;
+      this.count(r.areaCode).total++;
+    }
+
+    lap('validate');
+    // Classify against what is stored (and against earlier rows of this batch).
+    const known = new Map<
+      string,
+      { updatedAt: string; hash: string; personId: number | null; linked: boolean }
+    >();
+    if (valid.length) {
+      const stored = await sql<{
+        record_id: string;
+        updated_at: string;
+        row_hash: string;
+        person_id: number | null;
+      }>`
+        select record_id, updated_at::text as updated_at, row_hash, person_id from source_record
+        where feed_id = ${spec.id} and record_id = any(${valid.map((v) => v.recordId)}::text[])`.execute(
+        this.trx,
+      );
+      for (const s of stored.rows)
+        known.set(s.record_id, {
+          updatedAt: s.updated_at.slice(0, 19),
+          hash: s.row_hash,
+          personId: s.person_id,
+          linked: s.person_id !== null,
+        });
+    }
+    lap('classify.select');
+    type Work = { row: ValidRow; hash: string; mapped: Mapped; isNew: boolean };
+    const work: Work[] = [];
+    const workByRecord = new Map<string, Work>();
+    for (const row of valid) {
+      const c = this.count(row.areaCode);
+      c.total++;
+      c.valid++;
+      if (row.missing.length === 0) c.complete++;
+      else for (let i = 0; i < row.missing.length; i++) this.warn('field.missing');
+      if (!row.eventDate || daysBetween(row.eventDate, row.updatedAt) <= TIMELY_DAYS) c.timely++;
+      const hash = hashValues(row.values);
+      const k = known.get(row.recordId);
+      if (k) {
+        if (row.updatedAt <= k.updatedAt) {
+          report.unchanged++;
+          if (row.updatedAt < k.updatedAt) this.warn('record.stale');
+          else if (hash !== k.hash) this.warn('record.same_time_changed');
+          if (k.linked) c.linked++;
+          continue;
+        }
+        report.updated++;
+      } else {
+        report.accepted++;
+      }
+      const w: Work = { row, hash, mapped: mapRecord(spec.id, row.values), isNew: !k };
+      // A newer version of a record earlier in this batch replaces it.
+      const earlier = workByRecord.get(row.recordId);
+      if (earlier) work.splice(work.indexOf(earlier), 1);
+      workByRecord.set(row.recordId, w);
+      work.push(w);
+      known.set(row.recordId, { updatedAt: row.updatedAt, hash, personId: null, linked: false });
+    }
+
+    lap('classify');
+    // Look-ups: persons by ID number (blind index), links by birth certificate, candidates.
+    const byBidx = new Map<string, PersonState>();
+    const byId = new Map<number, PersonState>();
+    const bidxOf = new Map<string, string>();
+    const bidx = (id: string) => {
+      let b = bidxOf.get(id);
+      if (!b) {
+        b = ctx.cipher.blindIndex(id);
+        bidxOf.set(id, b);
+      }
+      return b;
+    };
+    for (const w of work) {
+      const m = w.mapped;
+      for (const id of [m.subject.idNumber, m.partner?.idNumber, m.motherIdNumber, m.fatherIdNumber])
+        if (id) bidx(id);
+    }
+    const addState = (s: PersonState) => {
+      byBidx.set(s.bidx, s);
+      if (s.id !== null) byId.set(s.id, s);
+    };
+    lap('lookups.prep');
+    if (bidxOf.size) {
+      const rows =
+        await sql<PersonRow>`select ${PERSON_COLS} from person where id_number_bidx = any(${[...bidxOf.values()]}::text[])`.execute(
+          this.trx,
+        );
+      for (const r of rows.rows) addState(stateOf(r));
+    }
+    lap('lookups.byBidx');
+    const needCert = work.filter((w) => !w.mapped.subject.idNumber && w.mapped.subject.certificateNo);
+    const certLinks = new Map<string, number>();
+    if (needCert.length) {
+      const rows = await sql<{ record_id: string; person_id: number }>`
+        select record_id, person_id from source_record where feed_id = 'health-birth-certificates'
+        and person_id is not null and record_id = any(${needCert.map((w) => w.mapped.subject.certificateNo!)}::text[])`.execute(
+        this.trx,
+      );
+      for (const r of rows.rows) certLinks.set(r.record_id, Number(r.person_id));
+    }
+    const needMatch = work.filter(
+      (w) =>
+        !w.mapped.subject.idNumber &&
+        !(w.mapped.subject.certificateNo && certLinks.has(w.mapped.subject.certificateNo)) &&
+        w.mapped.subject.facts.name &&
+        w.mapped.subject.facts.birth_date,
+    );
+    lap('lookups.cert');
+    const candidatesByKey = new Map<string, Candidate[]>();
+    const decisions = new Map<string, { same: Set<number>; different: Set<number> }>();
+    if (needMatch.length) {
+      const dates = needMatch.map((w) => w.mapped.subject.facts.birth_date!);
+      const surnames = needMatch.map((w) => [...w.mapped.subject.facts.name!][0]);
+      const rows = await sql<PersonRow>`
+        select distinct ${PERSON_COLS} from person p
+        join unnest(${dates}::date[], ${surnames}::text[]) as q(d, s) on p.birth_date = q.d and left(p.name, 1) = q.s`.execute(
+        this.trx,
+      );
+      for (const r of rows.rows) {
+        const st = byId.get(Number(r.id)) ?? stateOf(r);
+        if (!byId.has(st.id!)) addState(st);
+        const key = `${r.birth_date}|${[...r.name][0]}`;
+        const list = candidatesByKey.get(key) ?? [];
+        list.push({
+          id: Number(r.id),
+          name: r.name,
+          sex: r.sex,
+          birthDate: r.birth_date,
+          streetCode: r.street_code,
+          motherId: r.mother_id === null ? null : Number(r.mother_id),
+          householdNo: r.household_no,
+        });
+        candidatesByKey.set(key, list);
+      }
+      const dec = await this.trx
+        .selectFrom('linkage_decision')
+        .select(['record_id', 'candidate_person_id', 'decision'])
+        .where('feed_id', '=', spec.id)
+        .where(
+          'record_id',
+          'in',
+          needMatch.map((w) => w.row.recordId),
+        )
+        .execute();
+      for (const d of dec) {
+        const e = decisions.get(d.record_id) ?? { same: new Set<number>(), different: new Set<number>() };
+        (d.decision === 'same' ? e.same : e.different).add(Number(d.candidate_person_id));
+        decisions.set(d.record_id, e);
+      }
+    }
+    const missingIds = [...new Set(certLinks.values())].filter((id) => !byId.has(id));
+    if (missingIds.length) {
+      const rows =
+        await sql<PersonRow>`select ${PERSON_COLS} from person where id = any(${missingIds}::int8[])`.execute(
+          this.trx,
+        );
+      for (const r of rows.rows) addState(stateOf(r));
+    }
+
+    lap('lookups');
+    // Link and merge, record by record (in file order).
+    const records: PendingRecord[] = [];
+    const events: PendingEvent[] = [];
+    const reviews: PendingReview[] = [];
+    const changes: PendingChange[] = [];
+    const conflicts: PendingConflict[] = [];
+    const spouses: Array<[PersonState, PersonState, string | null, string]> = [];
+    const households = new Map<
+      string,
+      { kind: string | null; streetCode: string | null; areaCode: string }
+    >();
+    const newPersons: PersonState[] = [];
+
+    const resolve = (ref: PersonRef, areaCode: string): PersonState | null => {
+      if (!ref.idNumber) return null;
+      const b = bidx(ref.idNumber);
+      const s = byBidx.get(b);
+      if (s) return s;
+      if (!ref.canCreate) return null;
+      const st: PersonState = {
+        id: null,
+        existed: false,
+        bidx: b,
+        idNumber: ref.idNumber,
+        areaCode: areaOfStreet(ref.facts.street_code) ?? areaCode,
+        values: {},
+        sources: {},
+        phonePlain: undefined,
+        dirty: true,
+      };
+      byBidx.set(b, st);
+      newPersons.push(st);
+      return st;
+    };
+
+    const apply = (st: PersonState, ref: PersonRef, w: Work, extra: Facts = {}) => {
+      const facts: Facts = { ...ref.facts, ...extra };
+      if (ref.idNumber && (!facts.birth_date || !facts.sex)) {
+        const p = parseIdNumber(ref.idNumber);
+        if (p.ok) {
+          facts.birth_date ??= p.value.birthDate;
+          facts.sex ??= p.value.sex;
+        }
+      }
+      let phonePlain: string | null = null;
+      if (facts.phone) {
+        phonePlain = facts.phone;
+        facts.phone = ctx.cipher.blindIndex(`phone:${facts.phone}`);
+      }
+      const origin: Origin = {
+        source: spec.source,
+        feed: spec.id,
+        record: w.row.recordId,
+        at: w.row.updatedAt,
+        import: this.importId,
+      };
+      const r = mergeFacts(st.values, st.sources, facts, origin);
+      if (r.changes.length || r.provenanceOnly) st.dirty = true;
+      for (const ch of r.changes) {
+        if (ch.field === 'phone') {
+          st.phonePlain = phonePlain;
+          st.sources.phone = { ...st.sources.phone, value: ch.newValue };
+        }
+        if (ch.field === 'street_code') st.areaCode = managementAreaOf(ch.newValue) ?? st.areaCode;
+        if (st.existed) {
+          report.fieldChanges++;
+          const mask = (v: string | null) =>
+            ch.field === 'phone'
+              ? v === null
+                ? null
+                : v.startsWith('masked:')
+                  ? v.slice(7)
+                  : '(changed)'
+              : v;
+          changes.push({
+            person: st,
+            field: ch.field,
+            oldValue: mask(ch.oldValue),
+            newValue: ch.field === 'phone' ? (phonePlain ? maskPhone(phonePlain) : null) : ch.newValue,
+            oldSource: ch.oldSource,
+            recordId: w.row.recordId,
+            at: w.row.updatedAt,
+          });
+        }
+      }
+      for (const cf of r.conflicts) {
+        report.conflicts++;
+        const hide = cf.field === 'phone';
+        conflicts.push({
+          person: st,
+          field: cf.field,
+          currentValue: hide ? null : cf.currentValue,
+          currentSource: cf.currentSource,
+          offeredValue: hide ? (phonePlain ? maskPhone(phonePlain) : null) : cf.offeredValue,
+          recordId: w.row.recordId,
+        });
+      }
+    };
+
+    for (const w of work) {
+      const { row, mapped } = w;
+      const subj = mapped.subject;
+      let person: PersonState | null = null;
+      let method: string | null = null;
+      if (subj.idNumber) {
+        person = resolve(subj, row.areaCode);
+        method = person ? 'id' : null;
+        if (person) report.linked.byIdNumber++;
+      } else if (subj.certificateNo && certLinks.has(subj.certificateNo)) {
+        person = byId.get(certLinks.get(subj.certificateNo)!) ?? null;
+        method = person ? 'certificate' : null;
+        if (person) report.linked.byCertificate++;
+      } else if (subj.facts.name && subj.facts.birth_date) {
+        const motherState = mapped.motherIdNumber ? (byBidx.get(bidx(mapped.motherIdNumber)) ?? null) : null;
+        const probe: Probe = {
+          name: subj.facts.name,
+          sex: subj.facts.sex ?? null,
+          birthDate: subj.facts.birth_date,
+          streetCode: row.values.streetCode ?? null,
+          motherId: motherState?.id ?? null,
+        };
+        const cands = candidatesByKey.get(`${probe.birthDate}|${[...probe.name][0]}`) ?? [];
+        const d = decideLink(probe, cands, decisions.get(row.recordId));
+        if (d.kind === 'link') {
+          person = byId.get(d.personId) ?? null;
+          method = d.reasons.includes('review.same') ? 'review' : 'match';
+          if (person) {
+            if (method === 'review') report.linked.byReview++;
+            else report.linked.byMatch++;
+          }
+        } else if (d.kind === 'review') {
+          report.queuedForReview++;
+          const record = maskedValues(
+            spec,
+            spec.columns.map((c) => row.values[c.key] ?? null),
+          );
+          for (const s of d.candidates)
+            reviews.push({
+              recordId: row.recordId,
+              candidateId: s.candidate.id,
+              areaCode: byId.get(s.candidate.id)?.areaCode ?? row.areaCode,
+              score: s.score,
+              reasons: s.reasons,
+              record,
+            });
+        }
+      }
+      if (!person) report.linked.unlinked++;
+      else this.count(row.areaCode).linked++;
+
+      let mother: PersonState | null = null;
+      let father: PersonState | null = null;
+      if (mapped.motherIdNumber) mother = byBidx.get(bidx(mapped.motherIdNumber)) ?? null;
+      if (mapped.fatherIdNumber) father = byBidx.get(bidx(mapped.fatherIdNumber)) ?? null;
+      if (person) {
+        const extra: Facts = {};
+        if (mother?.id) extra.mother_id = String(mother.id);
+        if (father?.id) extra.father_id = String(father.id);
+        apply(person, subj, w, extra);
+      }
+      let partner: PersonState | null = null;
+      if (mapped.partner) {
+        partner = resolve(mapped.partner, row.areaCode);
+        if (partner) apply(partner, mapped.partner, w);
+        if (person && partner) spouses.push([person, partner, row.eventDate, row.recordId]);
+      }
+      if (mapped.event) {
+        events.push({
+          kind: mapped.event.kind,
+          person,
+          related: mapped.event.kind === 'birth' ? mother : mapped.event.kind === 'marriage' ? partner : null,
+          areaCode: row.areaCode,
+          date: mapped.event.date,
+          recordId: row.recordId,
+          details: mapped.event.details,
+        });
+      }
+      if (mapped.household) {
+        households.set(mapped.household.no, {
+          kind: mapped.household.kind,
+          streetCode: mapped.household.streetCode,
+          areaCode: row.areaCode,
+        });
+      }
+      records.push({
+        recordId: row.recordId,
+        updatedAt: row.updatedAt,
+        hash: w.hash,
+        person,
+        method,
+        areaCode: row.areaCode,
+      });
+    }
+
+    lap('merge');
+    await this.flushPersons(newPersons, [...byBidx.values(), ...byId.values()]);
+    lap('flushPersons');
+    await this.flushRest(records, events, reviews, changes, conflicts, spouses, households, rejects);
+    lap('flushRest');
+  }
+
+  private async flushPersons(newPersons: PersonState[], all: PersonState[]): Promise<void> {
+    const { ctx, report } = this;
+    const created = newPersons.filter(
+      (s) => s.values.name && s.values.sex && s.values.birth_date && s.idNumber,
+    );
+    if (created.length) {
+      const col = <T>(f: (s: PersonState) => T) => created.map(f);
+      const t = PROFILE ? performance.now() : 0;
+      const idEnc = col((s) => ctx.cipher.encrypt(s.idNumber!));
+      const phoneEnc = col((s) => (s.phonePlain ? ctx.cipher.encrypt(s.phonePlain) : null));
+      if (PROFILE) prof('encrypt', t);
+      const rows = await unnestInsert<{ id: number; id_number_bidx: string }>(
+        this.trx,
+        `insert into person (area_code, street_code, id_number_enc, id_number_bidx, id_number_masked, name, sex,
+          birth_date, phone_enc, phone_masked, hukou_area_code, ethnicity, marital_status, address, household_no,
+          household_relation, residence_status, death_date, field_sources)`,
+        {
+          area_code: [col((s) => s.areaCode), 'text'],
+          street_code: [col((s) => s.values.street_code ?? null), 'text'],
+          id_enc: [idEnc, 'text'],
+          bidx: [col((s) => s.bidx), 'text'],
+          masked: [col((s) => maskIdNumber(s.idNumber!)), 'text'],
+          name: [col((s) => s.values.name), 'text'],
+          sex: [col((s) => s.values.sex), 'text'],
+          birth_date: [col((s) => s.values.birth_date), 'date'],
+          phone_enc: [phoneEnc, 'text'],
+          phone_masked: [col((s) => (s.phonePlain ? maskPhone(s.phonePlain) : null)), 'text'],
+          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
+          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
+          marital: [col((s) => s.values.marital_status ?? null), 'text'],
+          address: [col((s) => s.values.address ?? null), 'text'],
+          household_no: [col((s) => s.values.household_no ?? null), 'text'],
+          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
+          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
+          death_date: [col((s) => s.values.death_date ?? null), 'date'],
+          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
+        },
+        `area_code, street_code, id_enc, bidx, masked, name, sex, birth_date, phone_enc, phone_masked, hukou,
+          ethnicity, marital, address, household_no, household_relation, residence_status, death_date, field_sources::jsonb`,
+        'on conflict (id_number_bidx) do nothing returning id, id_number_bidx',
+      );
+      const ids = new Map(rows.map((r) => [r.id_number_bidx, Number(r.id)]));
+      const lost = created.filter((s) => !ids.has(s.bidx));
+      if (lost.length) {
+        // Registered meanwhile by another import: take that row.
+        const again = await sql<{ id: number; id_number_bidx: string }>`
+          select id, id_number_bidx from person where id_number_bidx = any(${lost.map((s) => s.bidx)}::text[])`.execute(
+          this.trx,
+        );
+        for (const r of again.rows) ids.set(r.id_number_bidx, Number(r.id));
+      }
+      for (const s of created) {
+        s.id = ids.get(s.bidx) ?? null;
+        // Parents are written by the update below (they may be new in this batch too).
+        s.dirty = Boolean(s.values.mother_id || s.values.father_id);
+        s.phonePlain = undefined;
+      }
+      report.personsCreated += rows.length;
+    }
+    const seen = new Set<PersonState>();
+    const dirty = all.filter((s) => {
+      if (seen.has(s) || !s.dirty || s.id === null) return false;
+      seen.add(s);
+      return true;
+    });
+    if (dirty.length) {
+      const col = <T>(f: (s: PersonState) => T) => dirty.map(f);
+      const phone = (s: PersonState) => s.phonePlain;
+      await unnestInsert(
+        this.trx,
+        `update person p set area_code = v.area_code, street_code = v.street_code, name = v.name, sex = v.sex,
+          birth_date = v.birth_date, hukou_area_code = v.hukou, ethnicity = v.ethnicity, marital_status = v.marital,
+          address = v.address, household_no = v.household_no, household_relation = v.household_relation,
+          residence_status = v.residence_status, death_date = v.death_date, mother_id = v.mother_id,
+          father_id = v.father_id, field_sources = v.field_sources,
+          phone_enc = case when v.phone_set then v.phone_enc else p.phone_enc end,
+          phone_masked = case when v.phone_set then v.phone_masked else p.phone_masked end,
+          updated_at = now()
+          from (`,
+        {
+          id: [col((s) => s.id), 'int8'],
+          area_code: [col((s) => s.areaCode), 'text'],
+          street_code: [col((s) => s.values.street_code ?? null), 'text'],
+          name: [col((s) => s.values.name), 'text'],
+          sex: [col((s) => s.values.sex), 'text'],
+          birth_date: [col((s) => s.values.birth_date), 'date'],
+          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
+          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
+          marital: [col((s) => s.values.marital_status ?? null), 'text'],
+          address: [col((s) => s.values.address ?? null), 'text'],
+          household_no: [col((s) => s.values.household_no ?? null), 'text'],
+          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
+          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
+          death_date: [col((s) => s.values.death_date ?? null), 'date'],
+          mother_id: [col((s) => (s.values.mother_id ? Number(s.values.mother_id) : null)), 'int8'],
+          father_id: [col((s) => (s.values.father_id ? Number(s.values.father_id) : null)), 'int8'],
+          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
+          phone_set: [col((s) => phone(s) !== undefined), 'bool'],
+          phone_enc: [col((s) => (phone(s) ? ctx.cipher.encrypt(phone(s)!) : null)), 'text'],
+          phone_masked: [col((s) => (phone(s) ? maskPhone(phone(s)!) : null)), 'text'],
+        },
+        `id, area_code, street_code, name, sex, birth_date, hukou, ethnicity, marital, address, household_no,
+          household_relation, residence_status, death_date, mother_id, father_id, field_sources::jsonb as field_sources,
+          phone_set, phone_enc, phone_masked`,
+        ') v where p.id = v.id',
+      );
+      report.personsUpdated += dirty.filter((s) => s.existed).length;
+      for (const s of dirty) {
+        s.dirty = false;
+        s.phonePlain = undefined;
+      }
+    }
+  }
+
+  private async flushRest(
+    records: PendingRecord[],
+    events: PendingEvent[],
+    reviews: PendingReview[],
+    changes: PendingChange[],
+    conflicts: PendingConflict[],
+    spouses: Array<[PersonState, PersonState, string | null, string]>,
+    households: Map<string, { kind: string | null; streetCode: string | null; areaCode: string }>,
+    rejects: RejectedRow[],
+  ): Promise<void> {
+    const { spec, trx } = this;
+    const now = this.ctx.now.toISOString();
+    const importId = this.importId;
+    const n = (k: number) => Array.from({ length: k }, () => importId);
+    if (changes.length) {
+      const ch = changes.filter((c) => c.person.id !== null);
+      await unnestInsert(
+        trx,
+        `insert into person_field_history (person_id, area_code, field, old_value, new_value, old_source, source,
+          feed_id, record_id, source_updated_at, import_id, changed_at)`,
+        {
+          person_id: [ch.map((c) => c.person.id), 'int8'],
+          area_code: [ch.map((c) => c.person.areaCode), 'text'],
+          field: [ch.map((c) => c.field), 'text'],
+          old_value: [ch.map((c) => c.oldValue), 'text'],
+          new_value: [ch.map((c) => c.newValue), 'text'],
+          old_source: [ch.map((c) => c.oldSource), 'text'],
+          record_id: [ch.map((c) => c.recordId), 'text'],
+          at: [ch.map((c) => c.at), 'timestamp'],
+        },
+        `person_id, area_code, field, old_value, new_value, old_source, '${spec.source}', '${spec.id}', record_id, at,
+          ${importId}, '${now}'::timestamptz`,
+      );
+    }
+    if (conflicts.length) {
+      const cf = conflicts.filter((c) => c.person.id !== null);
+      await unnestInsert(
+        trx,
+        `insert into field_conflict (person_id, area_code, field, current_value, current_source, offered_value, source,
+          feed_id, record_id, import_id, created_at)`,
+        {
+          person_id: [cf.map((c) => c.person.id), 'int8'],
+          area_code: [cf.map((c) => c.person.areaCode), 'text'],
+          field: [cf.map((c) => c.field), 'text'],
+          current_value: [cf.map((c) => c.currentValue), 'text'],
+          current_source: [cf.map((c) => c.currentSource), 'text'],
+          offered_value: [cf.map((c) => c.offeredValue), 'text'],
+          record_id: [cf.map((c) => c.recordId), 'text'],
+        },
+        `person_id, area_code, field, current_value, current_source, offered_value, '${spec.source}', '${spec.id}',
+          record_id, ${importId}, '${now}'::timestamptz`,
+        'on conflict (person_id, field, feed_id, record_id) do nothing',
+      );
+    }
+    if (records.length) {
+      await unnestInsert(
+        trx,
+        'insert into source_record (feed_id, record_id, source, updated_at, row_hash, person_id, link_method, area_code, import_id)',
+        {
+          record_id: [records.map((r) => r.recordId), 'text'],
+          updated_at: [records.map((r) => r.updatedAt), 'timestamp'],
+          row_hash: [records.map((r) => r.hash), 'text'],
+          person_id: [records.map((r) => r.person?.id ?? null), 'int8'],
+          method: [records.map((r) => r.method), 'text'],
+          area_code: [records.map((r) => r.areaCode), 'text'],
+          import_id: [n(records.length), 'int8'],
+        },
+        `'${spec.id}', record_id, '${spec.source}', updated_at, row_hash, person_id, method, area_code, import_id`,
+        `on conflict (feed_id, record_id) do update set updated_at = excluded.updated_at, row_hash = excluded.row_hash,
+          person_id = coalesce(excluded.person_id, source_record.person_id), link_method = coalesce(excluded.link_method, source_record.link_method),
+          area_code = excluded.area_code, import_id = excluded.import_id`,
+      );
+    }
+    if (events.length) {
+      await unnestInsert(
+        trx,
+        'insert into life_event (kind, person_id, related_person_id, area_code, event_date, feed_id, record_id, details, recorded_at)',
+        {
+          kind: [events.map((e) => e.kind), 'text'],
+          person_id: [events.map((e) => e.person?.id ?? null), 'int8'],
+          related: [events.map((e) => e.related?.id ?? null), 'int8'],
+          area_code: [events.map((e) => e.areaCode), 'text'],
+          event_date: [events.map((e) => e.date), 'date'],
+          record_id: [events.map((e) => e.recordId), 'text'],
+          details: [events.map((e) => JSON.stringify(e.details)), 'text'],
+        },
+        `kind, person_id, related, area_code, event_date, '${spec.id}', record_id, details::jsonb, '${now}'::timestamptz`,
+        `on conflict (feed_id, record_id, kind) do update set person_id = coalesce(excluded.person_id, life_event.person_id),
+          related_person_id = coalesce(excluded.related_person_id, life_event.related_person_id),
+          area_code = excluded.area_code, event_date = excluded.event_date, details = excluded.details`,
+      );
+    }
+    const pairs = spouses.filter(([a, b]) => a.id !== null && b.id !== null && a.id !== b.id);
+    if (pairs.length) {
+      const both = pairs.flatMap(([a, b, since, rec]) => [
+        [a.id, b.id, since, rec],
+        [b.id, a.id, since, rec],
+      ]);
+      await unnestInsert(
+        trx,
+        'insert into person_relationship (person_id, related_person_id, kind, since, feed_id, record_id)',
+        {
+          a: [both.map((x) => x[0]), 'int8'],
+          b: [both.map((x) => x[1]), 'int8'],
+          since: [both.map((x) => x[2]), 'date'],
+          rec: [both.map((x) => x[3]), 'text'],
+        },
+        `a, b, 'spouse', since, '${spec.id}', rec`,
+        'on conflict do nothing',
+      );
+    }
+    if (households.size) {
+      const hs = [...households.entries()];
+      await unnestInsert(
+        trx,
+        'insert into household (household_no, area_code, street_code, kind, updated_at)',
+        {
+          no: [hs.map(([k]) => k), 'text'],
+          area: [hs.map(([, h]) => h.areaCode), 'text'],
+          street: [hs.map(([, h]) => h.streetCode), 'text'],
+          kind: [hs.map(([, h]) => h.kind), 'text'],
+        },
+        `no, area, street, kind, '${now}'::timestamptz`,
+        `on conflict (household_no) do update set area_code = excluded.area_code, street_code = excluded.street_code,
+          kind = excluded.kind, updated_at = excluded.updated_at`,
+      );
+    }
+    if (reviews.length) {
+      await unnestInsert(
+        trx,
+        `insert into review_item (feed_id, record_id, source, candidate_person_id, area_code, score, reasons, record,
+          import_id, created_at)`,
+        {
+          record_id: [reviews.map((r) => r.recordId), 'text'],
+          candidate: [reviews.map((r) => r.candidateId), 'int8'],
+          area_code: [reviews.map((r) => r.areaCode), 'text'],
+          score: [reviews.map((r) => r.score), 'int4'],
+          reasons: [reviews.map((r) => JSON.stringify(r.reasons)), 'text'],
+          record: [reviews.map((r) => JSON.stringify(r.record)), 'text'],
+        },
+        `'${spec.id}', record_id, '${spec.source}', candidate, area_code, score, reasons::jsonb, record::jsonb,
+          ${importId}, '${now}'::timestamptz`,
+        'on conflict (feed_id, record_id, candidate_person_id) do nothing',
+      );
+    }
+    if (rejects.length) {
+      await unnestInsert(
+        trx,
+        'insert into import_reject (import_id, line_no, record_id, reason, column_key, detail, row_values)',
+        {
+          line_no: [rejects.map((r) => r.line), 'int4'],
+          record_id: [rejects.map((r) => r.recordId), 'text'],
+          reason: [rejects.map((r) => r.reason), 'text'],
+          column_key: [rejects.map((r) => r.column), 'text'],
+          row_values: [rejects.map((r) => JSON.stringify(maskedValues(spec, r.cells))), 'text'],
+        },
+        `${importId}, line_no, record_id, reason, column_key, null, row_values::jsonb`,
+        'on conflict do nothing',
+      );
+    }
+  }
+
+  async finish(durationMs: number): Promise<ImportReport> {
+    const { report, spec, trx } = this;
+    report.durationMs = durationMs;
+    const open = await trx
+      .selectFrom('field_conflict')
+      .select(['area_code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('source', '=', spec.source)
+      .where('status', '=', 'open')
+      .groupBy('area_code')
+      .execute();
+    const openBy = new Map(open.map((o) => [o.area_code, Number(o.n)]));
+    const now = this.ctx.now;
+    const rows = [...this.counters.entries()].map(([area, c]) => ({
+      import_id: this.importId,
+      feed_id: spec.id,
+      source: spec.source,
+      area_code: area,
+      computed_at: now,
+      rows_total: c.total,
+      rows_valid: c.valid,
+      rows_complete: c.complete,
+      rows_timely: c.timely,
+      rows_linked: c.linked,
+      open_conflicts: openBy.get(area) ?? 0,
+    }));
+    if (rows.length) await trx.insertInto('quality_stat').values(rows).execute();
+    await trx
+      .updateTable('import_batch')
+      .set({
+        finished_at: new Date(this.startedAt.getTime() + durationMs),
+        total_rows: report.rows,
+        accepted: report.accepted,
+        rejected: report.rejected,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        queued_for_review: report.queuedForReview,
+        report: JSON.stringify(report),
+      })
+      .where('id', '=', this.importId)
+      .execute();
+    return report;
+  }
+}
