@@ -30,10 +30,26 @@ describe('cipher', () => {
     expect(a).not.toContain('530102199001011230');
     expect(cipher.decrypt(a)).toBe('530102199001011230');
   });
-  it('detects tampering (GCM tag)', () => {
+  it('detects tampering (encrypt-then-MAC)', () => {
     const a = cipher.encrypt('hello').split(':');
-    a[3] = Buffer.from('jello').toString('base64');
-    expect(() => cipher.decrypt(a.join(':'))).toThrow();
+    const ct = Buffer.from(a[3], 'base64');
+    ct[0] ^= 1;
+    a[3] = ct.toString('base64');
+    expect(() => cipher.decrypt(a.join(':'))).toThrow(/authentication/);
+  });
+  it('still reads values written by the earlier SM4-GCM scheme', () => {
+    const iv = Buffer.alloc(12, 7);
+    const r = sm4.encrypt('5301', keys.dataKey, { mode: 'gcm', iv, output: 'array', outputTag: true });
+    const legacy = `sm4gcm:${keys.keyId}:${iv.toString('base64')}:${Buffer.from(r.output).toString('base64')}:${Buffer.from(r.tag!).toString('base64')}`;
+    expect(cipher.decrypt(legacy)).toBe('5301');
+  });
+  it('SM4-CTR in Node agrees with the GB/T 32907 block cipher (first keystream block)', () => {
+    const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
+    const c = createCipheriv('sm4-ctr', key, key);
+    // CTR's first block = E(K, IV) XOR plaintext; with a zero plaintext it is E(K, IV).
+    expect(Buffer.concat([c.update(Buffer.alloc(16)), c.final()]).toString('hex')).toBe(
+      '681edf34d206965e86b3e94f536e4246',
+    );
   });
   it('blind index is deterministic and keyed', () => {
     expect(cipher.blindIndex('x')).toBe(cipher.blindIndex('x'));

@@ -1,9 +1,18 @@
 /**
- * Personal-data protection: SM4-GCM encryption at rest (sm-crypto-v2), a keyed SM3 blind
- * index for exact look-up (HMAC-SM3, Node's crypto), SM3 for the audit chain and token hashes.
- * Keys come from configuration; in development a key file is generated into the data folder.
+ * Personal-data protection: SM4 encryption at rest, authenticated (SM4-CTR then HMAC-SM3 over
+ * IV and ciphertext, both in Node's native OpenSSL), a keyed SM3 blind index for exact look-up
+ * (HMAC-SM3), SM3 for the audit chain and token hashes. Values written by the earlier SM4-GCM
+ * scheme (sm-crypto-v2) still decrypt. Keys come from configuration; in development a key file
+ * is generated into the data folder.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm4 } from 'sm-crypto-v2';
@@ -57,27 +66,61 @@ export type Cipher = {
   blindIndex(value: string): string;
 };
 
-/** Stored form: `sm4gcm:<keyId>:<iv b64>:<ciphertext b64>:<tag b64>`. */
+/** Random IVs drawn from a pool: one system call per 4,096 values instead of one each. */
+function ivSource(size: number): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return () => {
+    if (offset + size > pool.length) {
+      pool = randomBytes(size * 4096);
+      offset = 0;
+    }
+    const iv = Buffer.from(pool.subarray(offset, offset + size));
+    offset += size;
+    return iv;
+  };
+}
+
+/**
+ * Stored form: `sm4ctr:<keyId>:<iv b64>:<ciphertext b64>:<mac b64>` where mac =
+ * HMAC-SM3(macKey, iv ‖ ciphertext) truncated to 128 bits (encrypt-then-MAC); the MAC key is
+ * derived from the data key (HMAC-SM3(dataKey, "junheng mac")). Legacy values
+ * `sm4gcm:<keyId>:<iv>:<ciphertext>:<tag>` are still read.
+ */
 export function createCipher(keys: Keys): Cipher {
+  const dataKey = Buffer.from(keys.dataKey, 'hex');
+  const macKey = createHmac('sm3', dataKey).update('junheng mac').digest();
+  const indexKey = Buffer.from(keys.indexKey, 'hex');
+  const nextIv = ivSource(16);
+  const mac = (iv: Buffer, ct: Buffer) =>
+    createHmac('sm3', macKey).update(iv).update(ct).digest().subarray(0, 16);
   return {
     encrypt(plain) {
-      const iv = randomBytes(12);
-      const r = sm4.encrypt(plain, keys.dataKey, { mode: 'gcm', iv, output: 'array', outputTag: true });
-      return `sm4gcm:${keys.keyId}:${iv.toString('base64')}:${Buffer.from(r.output).toString('base64')}:${Buffer.from(r.tag!).toString('base64')}`;
+      const iv = nextIv();
+      const c = createCipheriv('sm4-ctr', dataKey, iv);
+      const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return `sm4ctr:${keys.keyId}:${iv.toString('base64')}:${ct.toString('base64')}:${mac(iv, ct).toString('base64')}`;
     },
     decrypt(stored) {
-      const [scheme, keyId, iv, ct, tag] = stored.split(':');
-      if (scheme !== 'sm4gcm' || keyId !== keys.keyId)
-        throw new Error(`cannot decrypt: unknown scheme or key ${keyId}`);
-      return sm4.decrypt(Buffer.from(ct, 'base64'), keys.dataKey, {
-        mode: 'gcm',
-        iv: Buffer.from(iv, 'base64'),
-        tag: Buffer.from(tag, 'base64'),
-        output: 'string',
-      });
+      const [scheme, keyId, ivB64, ctB64, tagB64] = stored.split(':');
+      if (keyId !== keys.keyId) throw new Error(`cannot decrypt: unknown key ${keyId}`);
+      const iv = Buffer.from(ivB64, 'base64');
+      const ct = Buffer.from(ctB64, 'base64');
+      const tag = Buffer.from(tagB64, 'base64');
+      if (scheme === 'sm4ctr') {
+        const expected = mac(iv, ct);
+        if (tag.length !== expected.length || !timingSafeEqual(tag, expected))
+          throw new Error('cannot decrypt: authentication failed');
+        const d = createDecipheriv('sm4-ctr', dataKey, iv);
+        return Buffer.concat([d.update(ct), d.final()]).toString('utf8');
+      }
+      if (scheme === 'sm4gcm') {
+        return sm4.decrypt(ct, keys.dataKey, { mode: 'gcm', iv, tag, output: 'string' });
+      }
+      throw new Error(`cannot decrypt: unknown scheme ${scheme}`);
     },
     blindIndex(value) {
-      return createHmac('sm3', Buffer.from(keys.indexKey, 'hex')).update(value).digest('hex');
+      return createHmac('sm3', indexKey).update(value).digest('hex');
     },
   };
 }

@@ -27,6 +27,11 @@ export type StartOptions = Partial<Config> & {
   logger?: Logger;
   memory?: boolean;
   clock?: () => Date;
+  /**
+   * Scale of the synthetic city imported through the department feeds on first start (0 =
+   * none). `npm start` uses JUNHENG_DEMO_SCALE, default 0.01 (about 85,000 residents).
+   */
+  demoScale?: number;
 };
 
 export type Started = { url: string; close(): Promise<void>; runtime: Runtime };
@@ -61,11 +66,45 @@ export async function prepareDatabase(
   );
 }
 
+/**
+ * On a first start, fills the registry the way production fills it: a synthetic Kunming is
+ * generated and its department feeds are imported through the real pipeline.
+ */
+async function seedDemoCity(rt: Runtime, log: Logger, scale: number, clock: () => Date): Promise<void> {
+  const done = await rt.db.kysely.selectFrom('import_batch').select('id').limit(1).executeTakeFirst();
+  if (done) return;
+  const { importSyntheticCity } = await import('../registry/demo.ts');
+  log.info(
+    `first start: generating a synthetic Kunming (scale ${scale}) and importing its department feeds…`,
+  );
+  let lastFeed = '';
+  const r = await importSyntheticCity({ db: rt.db, cipher: rt.cipher, clock }, { scale, seed: 42 }, (p) => {
+    if (p.feed && p.feed !== lastFeed) {
+      lastFeed = p.feed;
+      log.info(`demo import: ${p.feed}`);
+    }
+  });
+  const rows = r.reports.reduce((s, x) => s + x.rows, 0);
+  log.info(
+    { generateMs: r.generateMs, importMs: r.importMs, rows },
+    `demo city ready: ${rows} feed rows imported in ${Math.round((r.generateMs + r.importMs) / 1000)} s`,
+  );
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<Started> {
-  const { seed = true, logger: givenLogger, clock = () => new Date(), memory, ...overrides } = opts;
+  const {
+    seed = true,
+    logger: givenLogger,
+    clock = () => new Date(),
+    memory,
+    demoScale = 0,
+    ...overrides
+  } = opts;
   const rt = await openRuntime({ ...overrides, memory });
   const logger = givenLogger ?? createLogger(rt.config.logLevel);
-  await prepareDatabase(rt, logger, seed && rt.config.env !== 'production');
+  const demo = seed && rt.config.env !== 'production';
+  await prepareDatabase(rt, logger, demo);
+  if (demo && demoScale > 0) await seedDemoCity(rt, logger, demoScale, clock);
   const app = await buildApp({
     deps: { db: rt.db, cipher: rt.cipher, clock, config: rt.config, sms: createDevSmsGateway(logger) },
     logger,
