@@ -1254,7 +1254,14 @@ function entry(
       en: 'Nothing is due for the period, so not eligible',
     });
   }
-  const parameters = [...c.used.values()].sort((a, b) => (a.name + a.from).localeCompare(b.name + b.from));
+  // Code-unit order (names are ASCII, dates ISO): deterministic, and far cheaper than
+  // localeCompare on the calculator's hot path.
+  const key = (p: ParameterUse) => `${p.name}\u0000${p.from ?? ''}`;
+  const parameters = [...c.used.values()].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
   const seen = new Set<string>();
   const citations: Citation[] = [];
   for (const ci of [RULE_CITATIONS[id], ...parameters.map((p) => p.citation)]) {

@@ -38,6 +38,8 @@ export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<voi
     '/entitlements',
     {
       config: { access: 'public', rateLimit: { max: deps.config.publicRateLimit, timeWindow: '1 minute' } },
+      // A high-volume public route that reads no personal data: log warnings and errors only.
+      logLevel: 'warn',
       // The schema documents the input; the rules engine validates it (JSON pointers, zh/en).
       validatorCompiler: () => (data) => ({ value: data }),
       schema: {
