@@ -33,19 +33,19 @@ const STAFF_ROLES = [
     username: 'city-admin',
     role: '市级管理员',
     home: '/childcare/targets',
-    menu: ['工作台', '人员查询', '托位建设任务', '预算测算', '政策计算器'],
+    menu: ['工作台', '人员查询', '数据导入', '待核对', '数据质量', '托位建设任务', '预算测算', '政策计算器'],
   },
   {
     username: 'area-admin-wuhua',
     role: '县区管理员',
     home: '/childcare/targets',
-    menu: ['工作台', '人员查询', '托位建设任务', '预算测算', '政策计算器'],
+    menu: ['工作台', '人员查询', '数据导入', '待核对', '数据质量', '托位建设任务', '预算测算', '政策计算器'],
   },
   {
     username: 'staff-health-wuhua',
     role: '部门工作人员',
     home: '/workbench',
-    menu: ['工作台', '人员查询', '托位建设任务', '政策计算器'],
+    menu: ['工作台', '人员查询', '数据导入', '待核对', '数据质量', '托位建设任务', '政策计算器'],
   },
   { username: 'auditor', role: '审计员', home: '/audit', menu: ['托位建设任务', '政策计算器', '审计日志'] },
 ] as const;
@@ -221,6 +221,9 @@ describe('web shell against the real server', () => {
     expect(await menuLabels(page)).toEqual([
       'Workbench',
       'Person search',
+      'Data imports',
+      'Review queue',
+      'Data quality',
       'Childcare slot targets',
       'Budget simulation',
       'Policy calculator',

@@ -2,10 +2,14 @@ import {
   AppstoreOutlined,
   AuditOutlined,
   CalculatorOutlined,
+  CloudUploadOutlined,
+  DashboardOutlined,
   FundOutlined,
   HomeOutlined,
   IdcardOutlined,
   SearchOutlined,
+  SolutionOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import type { Role } from './api/types.ts';
@@ -23,7 +27,11 @@ export type AppRoute = {
   page: LazyExoticComponent<ComponentType>;
   /** false hides the route from the menu (still routable). */
   menu?: boolean;
+  /** A menu group's label key: consecutive routes of one group are listed under its title. */
+  group?: string;
 };
+
+const REGISTRY_ROLES: readonly Role[] = ['staff', 'area_admin', 'city_admin'];
 
 const SIGNED_IN: readonly Role[] = ['citizen', 'staff', 'area_admin', 'city_admin', 'auditor'];
 
@@ -42,12 +50,47 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <AppstoreOutlined />,
     page: lazy(() => import('./pages/workbench.tsx')),
   },
+  // 人口登记: search, department imports, the review queue, data quality; the person record.
   {
     path: '/registry/search',
     labelKey: 'nav.personSearch',
-    roles: ['staff', 'area_admin', 'city_admin'],
+    roles: REGISTRY_ROLES,
     icon: <SearchOutlined />,
     page: lazy(() => import('./pages/person-search.tsx')),
+    group: 'nav.registryGroup',
+  },
+  {
+    path: '/registry/imports',
+    labelKey: 'nav.imports',
+    roles: REGISTRY_ROLES,
+    icon: <CloudUploadOutlined />,
+    page: lazy(() => import('./pages/registry-imports.tsx')),
+    group: 'nav.registryGroup',
+  },
+  {
+    path: '/registry/reviews',
+    labelKey: 'nav.reviews',
+    roles: REGISTRY_ROLES,
+    icon: <SolutionOutlined />,
+    page: lazy(() => import('./pages/registry-reviews.tsx')),
+    group: 'nav.registryGroup',
+  },
+  {
+    path: '/registry/quality',
+    labelKey: 'nav.quality',
+    roles: REGISTRY_ROLES,
+    icon: <DashboardOutlined />,
+    page: lazy(() => import('./pages/registry-quality.tsx')),
+    group: 'nav.registryGroup',
+  },
+  {
+    path: '/registry/persons/:id',
+    labelKey: 'nav.personRecord',
+    roles: REGISTRY_ROLES,
+    icon: <UserOutlined />,
+    page: lazy(() => import('./pages/registry-person.tsx')),
+    menu: false,
+    group: 'nav.registryGroup',
   },
   {
     path: '/childcare/targets',

@@ -6,13 +6,19 @@ import type {
   BudgetResult,
   EntitlementInput,
   EntitlementsResult,
+  Feed,
+  ImportReject,
+  ImportStatus,
   Job,
   LocalizedText,
   Person,
+  PersonPage,
   PersonSearch,
   Problem,
+  Quality,
   Reform,
   RegistryPerson,
+  ReviewItem,
   SlotTargets,
   User,
 } from './types.ts';
@@ -75,6 +81,74 @@ export function fieldErrors(err: unknown, lang: Language): Map<string, string> {
   return out;
 }
 
+function parseProblem(text: string): Problem | null {
+  try {
+    return text ? (JSON.parse(text) as Problem) : null;
+  } catch {
+    return null;
+  }
+}
+
+function failed(status: number, text: string, url: string): ApiError {
+  // A session that ended (idle timeout, revoked) shows up as 401 on any call: tell the app,
+  // which then sends the user to sign in. `/auth/*` answers 401 as part of its own flow.
+  if (status === 401 && !url.startsWith('/api/v1/auth/')) {
+    window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+  }
+  return new ApiError(status, parseProblem(text));
+}
+
+/** The file name of a `content-disposition: attachment; filename="…"` answer. */
+function fileNameOf(res: Response, fallback: string): string {
+  const cd = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  return plain ? plain[1] : fallback;
+}
+
+/** GETs a file (template, rejects workbook) as a blob; errors as `ApiError`. */
+async function download(url: string, fallbackName: string): Promise<{ blob: Blob; fileName: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch (err) {
+    throw new NetworkError(err);
+  }
+  if (!res.ok) throw failed(res.status, await res.text(), url);
+  return { blob: await res.blob(), fileName: fileNameOf(res, fallbackName) };
+}
+
+/**
+ * Uploads a department file as the raw request body (XMLHttpRequest for upload progress).
+ * Resolves with the import job; a refusal before the job (403, 413, …) rejects with `ApiError`.
+ */
+function uploadImport(
+  feed: string,
+  file: File,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<{ id: number; created: boolean; statusUrl: string }> {
+  const url = `/api/v1/imports?${new URLSearchParams({ feed, fileName: file.name })}`;
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded, e.total);
+    };
+    xhr.onerror = () => reject(new NetworkError(new Error('upload failed')));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        const body = parseProblem(xhr.responseText) as unknown;
+        resolve(body as { id: number; created: boolean; statusUrl: string });
+      } else reject(failed(xhr.status, xhr.responseText, url));
+    };
+    xhr.send(file);
+  });
+}
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -91,19 +165,13 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
     throw new NetworkError(err);
   }
   if (!res.ok) {
-    let problem: Problem | null = null;
+    let text = '';
     try {
-      const text = await res.text();
-      problem = text ? (JSON.parse(text) as Problem) : null;
+      text = await res.text();
     } catch {
-      problem = null;
+      text = '';
     }
-    // A session that ended (idle timeout, revoked) shows up as 401 on any call: tell the app,
-    // which then sends the user to sign in. `/auth/*` answers 401 as part of its own flow.
-    if (res.status === 401 && !url.startsWith('/api/v1/auth/')) {
-      window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
-    }
-    throw new ApiError(res.status, problem);
+    throw failed(res.status, text, url);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -145,4 +213,33 @@ export const api = {
   person: (id: number) => request<{ person: RegistryPerson }>('GET', `/api/v1/persons/${id}`),
   revealIdNumber: (id: number, reason: string) =>
     request<{ idNumber: string }>('POST', `/api/v1/persons/${id}/reveal`, { reason }),
+  // ---------- registry: department imports, the fused record, reviews, quality ----------
+  importFeeds: () => request<{ feeds: Feed[] }>('GET', '/api/v1/imports/feeds'),
+  importTemplate: (feedId: string) =>
+    download(`/api/v1/imports/templates/${encodeURIComponent(feedId)}`, `${feedId}-template`),
+  uploadImport,
+  imports: (limit = 50) => request<{ imports: ImportStatus[] }>('GET', `/api/v1/imports?limit=${limit}`),
+  importStatus: (id: number) => request<ImportStatus>('GET', `/api/v1/imports/${id}`),
+  importRejects: (id: number, offset: number, limit: number) =>
+    request<{ total: number; rejects: ImportReject[] }>(
+      'GET',
+      `/api/v1/imports/${id}/rejects?offset=${offset}&limit=${limit}`,
+    ),
+  importRejectsXlsx: (id: number) => download(`/api/v1/imports/${id}/rejects.xlsx`, `rejects-${id}.xlsx`),
+  registryPerson: (id: number) => request<PersonPage>('GET', `/api/v1/registry/persons/${id}`),
+  reviews: (limit = 50) =>
+    request<{ items: ReviewItem[] }>('GET', `/api/v1/registry/reviews?status=open&limit=${limit}`),
+  decideReview: (id: number, decision: 'same' | 'different') =>
+    request<{ id: number; status: string; fieldsChanged: number }>(
+      'POST',
+      `/api/v1/registry/reviews/${id}/decision`,
+      { decision },
+    ),
+  quality: (q: { areaCode?: string; source?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (q.areaCode) params.set('areaCode', q.areaCode);
+    if (q.source) params.set('source', q.source);
+    const qs = params.toString();
+    return request<Quality>('GET', `/api/v1/registry/quality${qs ? `?${qs}` : ''}`);
+  },
 };

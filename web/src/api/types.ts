@@ -215,3 +215,179 @@ export type RegistryPerson = {
 };
 
 export type PersonSearch = { name?: string; idNumber?: string; areaCode?: string; limit: number };
+
+// ---------- department imports (registry) ----------
+
+export type FeedColumn = {
+  header: string;
+  key: string;
+  type: string;
+  nullable: boolean;
+  description: string;
+};
+
+export type Feed = {
+  id: string;
+  source: string;
+  department: string;
+  title: string;
+  file: string;
+  format: string;
+  encoding: string;
+  dateStyle: string;
+  columns: FeedColumn[];
+};
+
+export type ImportReport = {
+  accepted: number;
+  rejected: number;
+  updated: number;
+  unchanged: number;
+  queuedForReview: number;
+  rejectsByReason: Record<string, number>;
+  warningsByReason?: Record<string, number>;
+  importId: number | null;
+  feed: string;
+  source: string;
+  file: string;
+  rows: number;
+  linked?: { byIdNumber: number; byCertificate: number; byMatch: number; byReview: number; unlinked: number };
+  personsCreated?: number;
+  personsUpdated?: number;
+  fieldChanges?: number;
+  conflicts?: number;
+  durationMs?: number;
+  alreadyImported?: boolean;
+  previousImportId?: number;
+};
+
+export type ImportState = 'queued' | 'running' | 'succeeded' | 'refused' | 'failed';
+
+export type ImportStatus = {
+  id: number;
+  state: ImportState;
+  feed: string;
+  source: string;
+  fileName: string;
+  submittedBy: string | null;
+  areaCode: string | null;
+  createdAt: string;
+  progress: { done: number; total?: number; message?: string } | null;
+  report: ImportReport | null;
+  error: { code: string; messages: { 'zh-CN': string; en: string } } | null;
+};
+
+export type ImportReject = {
+  line: number;
+  recordId: string | null;
+  reason: string;
+  message: { 'zh-CN': string; en: string };
+  column: string | null;
+  values: Record<string, string | null>;
+};
+
+// ---------- the fused registry ----------
+
+export type FieldSource = {
+  source: string;
+  feed: string;
+  recordId: string;
+  updatedAt: string;
+  importId: number;
+};
+
+export type FusedPerson = {
+  id: number;
+  idNumberMasked: string;
+  name: string;
+  sex: string;
+  birthDate: string;
+  areaCode: string;
+  streetCode: string | null;
+  hukouAreaCode: string | null;
+  deathDate: string | null;
+  residenceStatus: string | null;
+  phoneMasked: string | null;
+  address: string | null;
+  householdNo: string | null;
+};
+
+export type PersonPage = {
+  person: FusedPerson;
+  fields: { field: string; value: string | null; source: FieldSource | null }[];
+  relatives: {
+    id: number;
+    name: string;
+    idNumberMasked: string;
+    birthDate: string;
+    relation: string;
+    householdRelation: string | null;
+  }[];
+  events: {
+    kind: string;
+    date: string | null;
+    feed: string;
+    recordId: string;
+    role: string;
+    details: Record<string, string | null>;
+  }[];
+  history: {
+    field: string;
+    oldValue: string | null;
+    newValue: string | null;
+    oldSource: string | null;
+    source: string;
+    feed: string;
+    recordId: string;
+    recordUpdatedAt: string;
+    changedAt: string;
+  }[];
+  conflicts: {
+    id: number;
+    field: string;
+    currentValue: string | null;
+    currentSource: string | null;
+    offeredValue: string | null;
+    source: string;
+    feed: string;
+    recordId: string;
+    status: string;
+  }[];
+  records: { feed: string; source: string; recordId: string; updatedAt: string; linkMethod: string | null }[];
+};
+
+export type ReviewItem = {
+  id: number;
+  feed: string;
+  recordId: string;
+  source: string;
+  areaCode: string;
+  score: number;
+  reasons: string[];
+  record: Record<string, string | null>;
+  status: string;
+  createdAt: string;
+  candidate: {
+    id: number;
+    name: string;
+    idNumberMasked: string;
+    birthDate: string;
+    streetCode: string | null;
+  };
+};
+
+export type QualityRow = {
+  importId: number;
+  feed: string;
+  source: string;
+  areaCode: string;
+  at: string;
+  rows: number;
+  completeness: number | null;
+  validity: number | null;
+  timeliness: number | null;
+  linkageRate: number | null;
+  openConflicts: number;
+};
+
+export type Quality = { latest: QualityRow[]; trend: QualityRow[] };

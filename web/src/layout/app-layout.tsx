@@ -1,6 +1,6 @@
 import { GlobalOutlined, LoginOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { Suspense, useState } from 'react';
+import { type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import type { User } from '../api/types.ts';
@@ -74,12 +74,20 @@ export function AppLayout() {
   // when md is explicitly reported, so phones never flash the sider.
   const mobile = !screens.md;
 
-  const items = menuRoutes(user?.role ?? null).map((r) => ({
-    key: r.path,
-    icon: r.icon,
-    label: <Link to={r.path}>{t(r.labelKey)}</Link>,
-  }));
-  const selected = items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
+  // Routes of one group sit under the group's title (an item group: always open).
+  type Leaf = { key: string; icon: ReactNode; label: ReactNode };
+  type Group = { type: 'group'; key: string; label: ReactNode; children: Leaf[] };
+  const items: (Leaf | Group)[] = [];
+  const leaves: Leaf[] = [];
+  for (const r of menuRoutes(user?.role ?? null)) {
+    const leaf = { key: r.path, icon: r.icon, label: <Link to={r.path}>{t(r.labelKey)}</Link> };
+    leaves.push(leaf);
+    const last = items[items.length - 1];
+    if (!r.group) items.push(leaf);
+    else if (last && 'type' in last && last.key === r.group) last.children.push(leaf);
+    else items.push({ type: 'group', key: r.group, label: t(r.group), children: [leaf] });
+  }
+  const selected = leaves.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
 
   const onSignOut = async () => {
     setDrawerOpen(false);

@@ -1,4 +1,4 @@
-import { EyeOutlined, LockOutlined, SearchOutlined } from '@ant-design/icons';
+import { EyeOutlined, LockOutlined, ProfileOutlined, SearchOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -20,6 +20,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { ApiError, api } from '../api/client.ts';
 import type { PersonSearch, RegistryPerson } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.tsx';
@@ -216,6 +217,11 @@ function PersonDrawer({ id, onClose }: { id: number | null; onClose: () => void 
               <Descriptions.Item label={t('search.deathDate')}>{person.deathDate}</Descriptions.Item>
             )}
           </Descriptions>
+          <Link to={`/registry/persons/${person.id}`} data-testid="open-record">
+            <Button type="primary" ghost icon={<ProfileOutlined />} block>
+              {t('search.openRecord')}
+            </Button>
+          </Link>
           {canReveal ? (
             <RevealIdNumber key={person.id} person={person} />
           ) : (
