@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { FEEDS } from '../../../registry/feeds.ts';
+import { maySubmit } from '../../../registry/pipeline.ts';
 import { inTransaction } from '../../context.ts';
 import { type App, ProblemSchema, problemResponses, type ServerDeps } from '../../http.ts';
 import {
@@ -39,9 +40,10 @@ export async function importRoutes(parent: App, deps: ServerDeps): Promise<void>
           response: { 200: Type.Object({ feeds: Type.Array(FeedView) }), ...problemResponses },
         },
       },
-      async () => ({
+      async (req) => ({
         feeds: FEEDS.map((f) => ({
           id: f.id,
+          allowed: maySubmit(req.actor, f.source),
           source: f.source,
           department: f.department,
           title: f.title,

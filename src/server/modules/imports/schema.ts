@@ -94,6 +94,8 @@ export const RejectsQuery = Type.Object(
 
 export const FeedView = Type.Object({
   id: Type.String(),
+  /** Whether the signed-in user's department may submit this feed. */
+  allowed: Type.Boolean(),
   source: Type.String(),
   department: Type.String(),
   title: Type.String(),

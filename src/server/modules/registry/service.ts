@@ -153,7 +153,7 @@ export async function personPage(ctx: Ctx, id: number) {
       source: h.source,
       feed: h.feed_id,
       recordId: maskIdsIn(h.record_id),
-      recordUpdatedAt: String(h.source_updated_at),
+      recordUpdatedAt: localTimestamp(h.source_updated_at),
       changedAt: new Date(h.changed_at).toISOString(),
     })),
     conflicts: conflicts.map((c) => ({
@@ -171,7 +171,7 @@ export async function personPage(ctx: Ctx, id: number) {
       feed: s.feed_id,
       source: s.source,
       recordId: s.record_id.startsWith('bidx:') ? '(hidden)' : maskIdsIn(s.record_id),
-      updatedAt: String(s.updated_at),
+      updatedAt: localTimestamp(s.updated_at),
       linkMethod: s.link_method,
     })),
   };
@@ -358,4 +358,11 @@ export async function quality(ctx: Ctx, q: { source?: string; areaCode?: string;
     ),
     trend: rows.map(view).reverse(),
   };
+}
+
+/** A source's own timestamp (without time zone) as `YYYY-MM-DD HH:MM:SS`, as the feed gave it. */
+function localTimestamp(v: Date | string): string {
+  if (typeof v === 'string') return v.replace('T', ' ').slice(0, 19);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${v.getFullYear()}-${p(v.getMonth() + 1)}-${p(v.getDate())} ${p(v.getHours())}:${p(v.getMinutes())}:${p(v.getSeconds())}`;
 }
