@@ -1,7 +1,7 @@
 /** Every durable job queue the server works, and its handler. */
 import type { Handler } from '../jobs/queue.ts';
-import type { Deps } from './context.ts';
 import { IMPORT_QUEUE, importJobHandler } from '../registry/jobs.ts';
+import type { Deps } from './context.ts';
 import { BUDGET_QUEUE, simulationJob } from './modules/budget/service.ts';
 
 export function jobHandlers(deps: Deps): Record<string, Handler> {

@@ -1,0 +1,18 @@
+/** The server for `bench/http.ts`, in its own process so the load generator does not share its CPU time. */
+import { createLogger } from '../src/server/logger.ts';
+import { startServer } from '../src/server/start.ts';
+
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  memory: true,
+  seed: false,
+  env: 'test',
+  publicRateLimit: 10_000_000,
+  logger: createLogger('warn'),
+  dataDir: `/tmp/junheng-bench-http-${process.pid}`,
+});
+process.stdout.write(`${server.url}\n`);
+process.once('SIGTERM', () => {
+  server.close().finally(() => process.exit(0));
+});
