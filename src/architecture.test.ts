@@ -30,12 +30,17 @@ describe('architecture', () => {
           const spec = m[1];
           if (spec.startsWith('.')) {
             const target = relative(root, join(f, '..', spec));
-            if (!target.startsWith(`${lib}/`) && !target.startsWith('domain/')) offences.push(`${rel} imports ${spec}`);
-          } else if (/^(node:)?(fs|net|http|https|child_process|pg|@electric-sql|kysely|fastify)/.test(spec) && !IO_ALLOWED.has(rel)) {
+            if (!target.startsWith(`${lib}/`) && !target.startsWith('domain/'))
+              offences.push(`${rel} imports ${spec}`);
+          } else if (
+            /^(node:)?(fs|net|http|https|child_process|pg|@electric-sql|kysely|fastify)/.test(spec) &&
+            !IO_ALLOWED.has(rel)
+          ) {
             offences.push(`${rel} imports ${spec}`);
           }
         }
-        if (/Date\.now\(\)|new Date\(\)|process\.env|Math\.random\(\)/.test(text)) offences.push(`${rel} reads the clock, environment or an unseeded random source`);
+        if (/Date\.now\(\)|new Date\(\)|process\.env|Math\.random\(\)/.test(text))
+          offences.push(`${rel} reads the clock, environment or an unseeded random source`);
       }
       expect(offences).toEqual([]);
     });

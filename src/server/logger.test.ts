@@ -6,7 +6,15 @@ import { createLogger, maskPersonalData } from './logger.ts';
 describe('log masking', () => {
   it('masks ID and mobile numbers wherever they appear in a log line', () => {
     const lines: string[] = [];
-    const log = createLogger('info', new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    const log = createLogger(
+      'info',
+      new Writable({
+        write: (c, _e, cb) => {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
     const id = makeIdNumber('530102', '1992-04-01', 24);
     log.info({ nested: { who: id, phone: '13800001234' } }, `citizen ${id} called from 13800001234`);
     expect(lines).toHaveLength(1);
