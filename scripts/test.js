@@ -30,7 +30,8 @@ function vitest(label, args, env) {
   if (existsSync(out)) {
     const j = JSON.parse(readFileSync(out, 'utf8'));
     passed = j.numPassedTests;
-    failed = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+    // A file that fails outside any test (an import error, a hook) counts once.
+    failed = j.numFailedTests || j.numFailedTestSuites || 0;
     skipped = j.numPendingTests + j.numTodoTests;
   }
   // A crashed run (no report, or a non-zero exit without failures counted) is one failure.

@@ -7,7 +7,7 @@
  * row. Idempotency: a file already imported (same content hash) changes nothing; a record
  * (feed, record id) is applied only when its update time is newer than the stored one.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -29,7 +29,7 @@ import {
   type PersonField,
 } from './precedence.ts';
 import { maskIdsIn } from './privacy.ts';
-import { batches, ImportRefused, type ReadProgress, readRows } from './reader.ts';
+import { batches, ImportRefused, type RawRow, type ReadProgress, readRows } from './reader.ts';
 import { type RejectedRow, type ValidRow, validator } from './validate.ts';
 
 export type ImportReport = {
@@ -98,6 +98,9 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b.slice(0, 10)) - Date.parse(a.slice(0, 10))) / 86_400_000);
 }
 
+/** Batches read and prepared ahead of the one whose statements run. */
+const READ_AHEAD = 2;
+
 /** Records reported more than this many days after their event are late (timeliness). */
 export const TIMELY_DAYS = 60;
 
@@ -164,13 +167,56 @@ export async function importFile(deps: Deps, actor: Actor, opts: ImportOptions):
 
   try {
     return await inTransaction(deps, actor, requestId, async (ctx) => {
+      // One transaction per file: its commit need not wait for the WAL flush (a crash right
+      // after it loses at most that import, which its job runs again — idempotent). Anything
+      // committed later with the default setting flushes this commit's WAL with it.
+      if (deps.db.kind === 'server') await sql`set local synchronous_commit = off`.execute(ctx.trx);
       const run = new ImportRun(ctx, spec, fileName, contentHash, opts.jobId ?? null);
       await run.begin();
       const progress: ReadProgress = { bytesRead: 0, totalBytes };
       const size = opts.batchSize ?? (deps.db.kind === 'server' ? 5000 : 2000);
-      for await (const batch of batches(readRows(spec, opts.file, progress), size)) {
-        await run.batch(batch);
-        await opts.onProgress?.({ rows: run.report.rows, bytesRead: progress.bytesRead, totalBytes });
+      // Two stages: batches are read and prepared (a few ahead) while earlier batches'
+      // statements run — the database and this process work at the same time; the
+      // statements stay in file order, one batch after the other.
+      const ahead: Prepared[] = [];
+      let readDone = false;
+      let stop = false;
+      let readError: unknown = null;
+      let wakeExecutor: (() => void) | null = null;
+      let wakeReader: (() => void) | null = null;
+      const wake = (w: (() => void) | null) => w?.();
+      const reader = (async () => {
+        try {
+          for await (const batch of batches(readRows(spec, opts.file, progress), size)) {
+            if (stop) break;
+            ahead.push(run.prepare(batch));
+            wake(wakeExecutor);
+            while (ahead.length >= READ_AHEAD && !stop) await new Promise<void>((r) => (wakeReader = r));
+          }
+        } catch (e) {
+          readError = e;
+        } finally {
+          readDone = true;
+          wake(wakeExecutor);
+        }
+      })();
+      try {
+        for (;;) {
+          while (ahead.length === 0 && !readDone) await new Promise<void>((r) => (wakeExecutor = r));
+          // A refusal found while reading: nothing more is executed (all is rolled back).
+          if (readError) throw readError;
+          const next = ahead.shift();
+          if (!next) break;
+          wake(wakeReader);
+          await run.execute(next);
+          await opts.onProgress?.({ rows: run.report.rows, bytesRead: progress.bytesRead, totalBytes });
+        }
+      } finally {
+        stop = true;
+        wake(wakeReader);
+        await reader;
+        // Let statements still in flight end before a rollback.
+        await run.drain().catch(() => {});
       }
       const report = await run.finish(Date.now() - started);
       ctx.audit({
@@ -248,10 +294,42 @@ type PersonState = {
 
 type Counter = { total: number; valid: number; complete: number; timely: number; linked: number };
 
-const PERSON_COLS =
-  sql.raw(`id, id_number_bidx, area_code, name, sex, birth_date::text as birth_date, street_code,
+/**
+ * A person's columns as ONE JSON array per row: the driver then parses one text value, not
+ * nineteen typed ones (the look-ups return a row per record of the batch).
+ */
+const PERSON_JSON =
+  sql.raw(`json_build_array(id, id_number_bidx, area_code, name, sex, birth_date::text, street_code,
   address, hukou_area_code, phone_masked, ethnicity, marital_status, household_no, household_relation,
-  residence_status, death_date::text as death_date, mother_id, father_id, field_sources`);
+  residence_status, death_date::text, mother_id, father_id, field_sources)::text as j`);
+
+/** Persons selected with PERSON_JSON. */
+function personRows(rows: Array<{ j: string }>): PersonRow[] {
+  return rows.map(({ j }) => {
+    const a = JSON.parse(j) as unknown[];
+    return {
+      id: a[0] as number,
+      id_number_bidx: a[1] as string,
+      area_code: a[2] as string,
+      name: a[3] as string,
+      sex: a[4] as string,
+      birth_date: a[5] as string,
+      street_code: a[6] as string | null,
+      address: a[7] as string | null,
+      hukou_area_code: a[8] as string | null,
+      phone_masked: a[9] as string | null,
+      ethnicity: a[10] as string | null,
+      marital_status: a[11] as string | null,
+      household_no: a[12] as string | null,
+      household_relation: a[13] as string | null,
+      residence_status: a[14] as string | null,
+      death_date: a[15] as string | null,
+      mother_id: a[16] as number | null,
+      father_id: a[17] as number | null,
+      field_sources: a[18],
+    };
+  });
+}
 
 type PersonRow = {
   id: number;
@@ -308,6 +386,32 @@ function stateOf(r: PersonRow): PersonState {
 
 type Typed = [unknown[], string];
 
+/**
+ * A PostgreSQL array literal (`{"a","b",NULL,1}`) of strings, numbers, booleans and nulls —
+ * what pg's `arrayString` builds for an array parameter, without its per-element regexes.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  // The usual case, strings without quotes or backslashes and no nulls: one native join.
+  let plain = true;
+  for (let i = 0; i < values.length && plain; i++) {
+    const v = values[i];
+    plain = typeof v === 'string' && v.indexOf('"') < 0 && v.indexOf('\\') < 0;
+  }
+  if (plain) return values.length ? `{"${values.join('","')}"}` : '{}';
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'number' || typeof v === 'boolean') out += String(v);
+    else {
+      const s = String(v);
+      out += s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? `"${s}"` : `"${s.replace(/[\\"]/g, '\\$&')}"`;
+    }
+  }
+  return `${out}}`;
+}
+
 /** `insert … select <list> from unnest($1::t1[], …) as u(c1, …) <tail>` in one statement. */
 async function unnestInsert<R = Record<string, unknown>>(
   trx: Transaction<Database>,
@@ -318,7 +422,9 @@ async function unnestInsert<R = Record<string, unknown>>(
 ): Promise<R[]> {
   const names = Object.keys(cols);
   if (names.length === 0 || cols[names[0]][0].length === 0) return [];
-  const params: RawBuilder<unknown>[] = names.map((n) => sql`${cols[n][0]}::${sql.raw(cols[n][1])}[]`);
+  const params: RawBuilder<unknown>[] = names.map(
+    (n) => sql`${arrayLiteral(cols[n][0])}::${sql.raw(cols[n][1])}[]`,
+  );
   const t = PROFILE ? performance.now() : 0;
   const q = sql<R>`${sql.raw(head)} select ${sql.raw(selectList)} from unnest(${sql.join(params)}) as u(${sql.raw(names.join(', '))}) ${sql.raw(tail)}`;
   const rows = (await q.execute(trx)).rows;
@@ -344,6 +450,22 @@ function prof(label: string, t: number) {
 export function importProfile(): Record<string, number> {
   return Object.fromEntries([...profTimes.entries()].map(([k, v]) => [k, Math.round(v)]));
 }
+
+/** A batch validated, hashed, mapped and blind-indexed (ImportRun.prepare). */
+type Prepared = {
+  rows: number;
+  rejects: RejectedRow[];
+  /** Each reject's masked values (JSON). */
+  rejectValues: string[];
+  valid: ValidRow[];
+  hashes: string[];
+  mapped: Mapped[];
+  timely: boolean[];
+  /** ID number → blind index, for every ID number of the batch's records. */
+  bidxOf: Map<string, string>;
+  /** Phone number → its blind index. */
+  phoneIdx: Map<string, string>;
+};
 
 type PendingEvent = {
   kind: string;
@@ -408,12 +530,14 @@ export function maskedValues(spec: FeedSpec, cells: (string | null)[]): Record<s
 const ID_LIKE = /\d{17}[\dXx]/;
 
 function hashValues(values: Record<string, string | null>): string {
-  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+  return hash('sha256', JSON.stringify(values), 'hex').slice(0, 32);
 }
 
 class ImportRun {
   report: ImportReport;
   private importId = 0;
+  /** The previous batch's writes still in flight (see execute). */
+  private tail: Promise<void> | null = null;
   private counters = new Map<string, Counter>();
   private readonly validate;
   private readonly startedAt: Date;
@@ -475,16 +599,13 @@ class ImportRun {
     this.report.warningsByReason[code] = (this.report.warningsByReason[code] ?? 0) + 1;
   }
 
-  async batch(rows: import('./reader.ts').RawRow[]): Promise<void> {
-    const { spec, report, ctx } = this;
-    report.rows += rows.length;
-    let t = PROFILE ? performance.now() : 0;
-    const lap = (label: string) => {
-      if (PROFILE) {
-        prof(label, t);
-        t = performance.now();
-      }
-    };
+  /**
+   * The part of a batch that needs no database (validation, blind indexes, hashes, mapping):
+   * pure, so the next batch is prepared while this one's statements are in flight.
+   */
+  prepare(rows: RawRow[]): Prepared {
+    const { spec, ctx } = this;
+    const t = PROFILE ? performance.now() : 0;
     const rejects: RejectedRow[] = [];
     const valid: ValidRow[] = [];
     for (const r of rows) {
@@ -498,13 +619,54 @@ class ImportRun {
         rejects.push(c);
       }
     }
+    const hashes: string[] = new Array(valid.length);
+    const mapped: Mapped[] = new Array(valid.length);
+    const timely: boolean[] = new Array(valid.length);
+    const bidxOf = new Map<string, string>();
+    const phoneIdx = new Map<string, string>();
+    const bidx = (id: string | null | undefined) => {
+      if (id && !bidxOf.has(id)) bidxOf.set(id, ctx.cipher.blindIndex(id));
+    };
+    const phone = (ref: PersonRef | undefined) => {
+      const ph = ref?.facts.phone;
+      if (ph && !phoneIdx.has(ph)) phoneIdx.set(ph, ctx.cipher.blindIndex(`phone:${ph}`));
+    };
+    for (let i = 0; i < valid.length; i++) {
+      const row = valid[i];
+      hashes[i] = hashValues(row.values);
+      timely[i] = !row.eventDate || daysBetween(row.eventDate, row.updatedAt) <= TIMELY_DAYS;
+      const m = mapRecord(spec.id, row.values);
+      mapped[i] = m;
+      bidx(m.subject.idNumber);
+      bidx(m.partner?.idNumber);
+      bidx(m.motherIdNumber);
+      bidx(m.fatherIdNumber);
+      phone(m.subject);
+      phone(m.partner);
+    }
+    const rejectValues = rejects.map((r) => JSON.stringify(maskedValues(spec, r.cells)));
+    if (PROFILE) prof('prepare', t);
+    return { rows: rows.length, rejects, rejectValues, valid, hashes, mapped, timely, bidxOf, phoneIdx };
+  }
+
+  async execute(prep: Prepared): Promise<void> {
+    const { spec, report, ctx } = this;
+    const { rejects, valid } = prep;
+    await this.drain();
+    report.rows += prep.rows;
+    let t = PROFILE ? performance.now() : 0;
+    const lap = (label: string) => {
+      if (PROFILE) {
+        prof(label, t);
+        t = performance.now();
+      }
+    };
     for (const r of rejects) {
       report.rejected++;
       report.rejectsByReason[r.reason] = (report.rejectsByReason[r.reason] ?? 0) + 1;
       this.count(r.areaCode).total++;
     }
 
-    lap('validate');
     // Classify against what is stored (and against earlier rows of this batch).
     const known = new Map<
       string,
@@ -518,7 +680,7 @@ class ImportRun {
         person_id: number | null;
       }>`
         select record_id, updated_at::text as updated_at, row_hash, person_id from source_record
-        where feed_id = ${spec.id} and record_id = any(${valid.map((v) => v.recordId)}::text[])`.execute(
+        where feed_id = ${spec.id} and record_id = any(${arrayLiteral(valid.map((v) => v.recordId))}::text[])`.execute(
         this.trx,
       );
       for (const s of stored.rows)
@@ -533,14 +695,15 @@ class ImportRun {
     type Work = { row: ValidRow; hash: string; mapped: Mapped; isNew: boolean };
     const work: Work[] = [];
     const workByRecord = new Map<string, Work>();
-    for (const row of valid) {
+    for (let i = 0; i < valid.length; i++) {
+      const row = valid[i];
       const c = this.count(row.areaCode);
       c.total++;
       c.valid++;
       if (row.missing.length === 0) c.complete++;
-      else for (let i = 0; i < row.missing.length; i++) this.warn('field.missing');
-      if (!row.eventDate || daysBetween(row.eventDate, row.updatedAt) <= TIMELY_DAYS) c.timely++;
-      const hash = hashValues(row.values);
+      else for (let j = 0; j < row.missing.length; j++) this.warn('field.missing');
+      if (prep.timely[i]) c.timely++;
+      const hash = prep.hashes[i];
       const k = known.get(row.recordId);
       if (k) {
         if (row.updatedAt <= k.updatedAt) {
@@ -554,7 +717,7 @@ class ImportRun {
       } else {
         report.accepted++;
       }
-      const w: Work = { row, hash, mapped: mapRecord(spec.id, row.values), isNew: !k };
+      const w: Work = { row, hash, mapped: prep.mapped[i], isNew: !k };
       // A newer version of a record earlier in this batch replaces it.
       const earlier = workByRecord.get(row.recordId);
       if (earlier) work.splice(work.indexOf(earlier), 1);
@@ -571,7 +734,7 @@ class ImportRun {
     const bidx = (id: string) => {
       let b = bidxOf.get(id);
       if (!b) {
-        b = ctx.cipher.blindIndex(id);
+        b = prep.bidxOf.get(id) ?? ctx.cipher.blindIndex(id);
         bidxOf.set(id, b);
       }
       return b;
@@ -587,11 +750,12 @@ class ImportRun {
     };
     lap('lookups.prep');
     if (bidxOf.size) {
-      const rows =
-        await sql<PersonRow>`select ${PERSON_COLS} from person where id_number_bidx = any(${[...bidxOf.values()]}::text[])`.execute(
-          this.trx,
-        );
-      for (const r of rows.rows) addState(stateOf(r));
+      const rows = await sql<{
+        j: string;
+      }>`select ${PERSON_JSON} from person where id_number_bidx = any(${arrayLiteral([...bidxOf.values()])}::text[])`.execute(
+        this.trx,
+      );
+      for (const r of personRows(rows.rows)) addState(stateOf(r));
     }
     lap('lookups.byBidx');
     const needCert = work.filter((w) => !w.mapped.subject.idNumber && w.mapped.subject.certificateNo);
@@ -599,7 +763,7 @@ class ImportRun {
     if (needCert.length) {
       const rows = await sql<{ record_id: string; person_id: number }>`
         select record_id, person_id from source_record where feed_id = 'health-birth-certificates'
-        and person_id is not null and record_id = any(${needCert.map((w) => w.mapped.subject.certificateNo!)}::text[])`.execute(
+        and person_id is not null and record_id = any(${arrayLiteral(needCert.map((w) => w.mapped.subject.certificateNo!))}::text[])`.execute(
         this.trx,
       );
       for (const r of rows.rows) certLinks.set(r.record_id, Number(r.person_id));
@@ -615,14 +779,23 @@ class ImportRun {
     const candidatesByKey = new Map<string, Candidate[]>();
     const decisions = new Map<string, { same: Set<number>; different: Set<number> }>();
     if (needMatch.length) {
-      const dates = needMatch.map((w) => w.mapped.subject.facts.birth_date!);
-      const surnames = needMatch.map((w) => [...w.mapped.subject.facts.name!][0]);
-      const rows = await sql<PersonRow>`
-        select distinct ${PERSON_COLS} from person p
-        join unnest(${dates}::date[], ${surnames}::text[]) as q(d, s) on p.birth_date = q.d and left(p.name, 1) = q.s`.execute(
+      // Distinct (birth date, surname) pairs: each person then matches at most one of them.
+      const pairs = new Map<string, [string, string]>();
+      for (const w of needMatch) {
+        const d = w.mapped.subject.facts.birth_date!;
+        const s = [...w.mapped.subject.facts.name!][0];
+        pairs.set(`${d}|${s}`, [d, s]);
+      }
+      const q = [...pairs.values()];
+      // A nested loop over the pairs (index person_birth_name), not a scan of every person.
+      const found = await sql<{ j: string }>`
+        select ${PERSON_JSON} from unnest(${arrayLiteral(q.map((x) => x[0]))}::date[],
+          ${arrayLiteral(q.map((x) => x[1]))}::text[]) as q(d, s)
+        cross join lateral (select * from person p where p.birth_date = q.d and left(p.name, 1) = q.s offset 0) p`.execute(
         this.trx,
       );
-      for (const r of rows.rows) {
+      const rows = personRows(found.rows).sort((a, b) => Number(a.id) - Number(b.id));
+      for (const r of rows) {
         const st = byId.get(Number(r.id)) ?? stateOf(r);
         if (!byId.has(st.id!)) addState(st);
         const key = `${r.birth_date}|${[...r.name][0]}`;
@@ -656,11 +829,12 @@ class ImportRun {
     }
     const missingIds = [...new Set(certLinks.values())].filter((id) => !byId.has(id));
     if (missingIds.length) {
-      const rows =
-        await sql<PersonRow>`select ${PERSON_COLS} from person where id = any(${missingIds}::int8[])`.execute(
-          this.trx,
-        );
-      for (const r of rows.rows) addState(stateOf(r));
+      const rows = await sql<{
+        j: string;
+      }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(missingIds)}::int8[])`.execute(
+        this.trx,
+      );
+      for (const r of personRows(rows.rows)) addState(stateOf(r));
     }
 
     lap('lookups');
@@ -711,7 +885,7 @@ class ImportRun {
       let phonePlain: string | null = null;
       if (facts.phone) {
         phonePlain = facts.phone;
-        facts.phone = ctx.cipher.blindIndex(`phone:${facts.phone}`);
+        facts.phone = prep.phoneIdx.get(facts.phone) ?? ctx.cipher.blindIndex(`phone:${facts.phone}`);
       }
       const origin: Origin = {
         source: spec.source,
@@ -861,8 +1035,31 @@ class ImportRun {
     lap('merge');
     await this.flushPersons(newPersons, [...byBidx.values(), ...byId.values()]);
     lap('flushPersons');
-    await this.flushRest(records, events, reviews, changes, conflicts, spouses, households, rejects);
-    lap('flushRest');
+    // The rest of the batch's writes are not waited for here: the next batch is read and
+    // prepared meanwhile, and its statements start only after them (drain()).
+    const t1 = PROFILE ? performance.now() : 0;
+    this.tail = this.flushRest(
+      records,
+      events,
+      reviews,
+      changes,
+      conflicts,
+      spouses,
+      households,
+      rejects,
+      prep.rejectValues,
+    ).then(() => {
+      if (PROFILE) prof('flushRest', t1);
+    });
+    // Awaited by drain(); a failure meanwhile must not count as unhandled.
+    this.tail.catch(() => {});
+  }
+
+  /** Waits for the last batch's remaining writes (and throws their error). */
+  async drain(): Promise<void> {
+    const t = this.tail;
+    this.tail = null;
+    if (t) await t;
   }
 
   private async flushPersons(newPersons: PersonState[], all: PersonState[]): Promise<void> {
@@ -911,7 +1108,7 @@ class ImportRun {
       if (lost.length) {
         // Registered meanwhile by another import: take that row.
         const again = await sql<{ id: number; id_number_bidx: string }>`
-          select id, id_number_bidx from person where id_number_bidx = any(${lost.map((s) => s.bidx)}::text[])`.execute(
+          select id, id_number_bidx from person where id_number_bidx = any(${arrayLiteral(lost.map((s) => s.bidx))}::text[])`.execute(
           this.trx,
         );
         for (const r of again.rows) ids.set(r.id_number_bidx, Number(r.id));
@@ -988,6 +1185,7 @@ class ImportRun {
     spouses: Array<[PersonState, PersonState, string | null, string]>,
     households: Map<string, { kind: string | null; streetCode: string | null; areaCode: string }>,
     rejects: RejectedRow[],
+    rejectValues: string[],
   ): Promise<void> {
     const { spec, trx } = this;
     const now = this.ctx.now.toISOString();
@@ -1133,7 +1331,7 @@ class ImportRun {
           record_id: [rejects.map((r) => r.recordId), 'text'],
           reason: [rejects.map((r) => r.reason), 'text'],
           column_key: [rejects.map((r) => r.column), 'text'],
-          row_values: [rejects.map((r) => JSON.stringify(maskedValues(spec, r.cells))), 'text'],
+          row_values: [rejectValues, 'text'],
         },
         `${importId}, line_no, record_id, reason, column_key, null, row_values::jsonb`,
         'on conflict do nothing',
@@ -1142,6 +1340,7 @@ class ImportRun {
   }
 
   async finish(durationMs: number): Promise<ImportReport> {
+    await this.drain();
     const { report, spec, trx } = this;
     report.durationMs = durationMs;
     const open = await trx

@@ -101,13 +101,23 @@ export function encodeSources(sources: Record<string, FieldSource>): string {
   const index = new Map<string, number>();
   const f: Record<string, number> = {};
   let p: string | undefined;
-  for (const [field, s] of Object.entries(sources)) {
-    const key = `${s.feed}\u0000${s.record}\u0000${s.at}\u0000${s.import}`;
-    let i = index.get(key);
-    if (i === undefined) {
-      i = o.length;
-      o.push([s.source, s.feed, s.record, s.at, s.import]);
-      index.set(key, i);
+  // Fields merged from one record share one origin object (mergeFacts): skip the key then.
+  let last: FieldSource | undefined;
+  let lastI = -1;
+  for (const field in sources) {
+    const s = sources[field];
+    let i: number | undefined;
+    if (s === last) i = lastI;
+    else {
+      const key = `${s.feed}\u0000${s.record}\u0000${s.at}\u0000${s.import}`;
+      i = index.get(key);
+      if (i === undefined) {
+        i = o.length;
+        o.push([s.source, s.feed, s.record, s.at, s.import]);
+        index.set(key, i);
+      }
+      last = s;
+      lastI = i;
     }
     f[field] = i;
     if (field === 'phone' && s.value) p = s.value;
@@ -169,6 +179,8 @@ export function mergeFacts(
   const changes: FieldChange[] = [];
   const conflicts: FieldConflict[] = [];
   let provenanceOnly = false;
+  // One copy of the origin, shared by the fields it sets (never mutated in place).
+  let own: FieldSource | undefined;
   for (const f of Object.keys(facts) as PersonField[]) {
     const value = facts[f];
     if (value === null || value === undefined) continue;
@@ -180,7 +192,7 @@ export function mergeFacts(
     if (cur === value || (cur !== null && same(f, cur, value))) {
       // Agreement: a higher (or the same, newer) source takes over the provenance.
       if (!prov || r < rc) {
-        sources[f] = { ...origin };
+        sources[f] = own ??= { ...origin };
         provenanceOnly = true;
       }
       continue;
@@ -193,7 +205,7 @@ export function mergeFacts(
     if (wins) {
       changes.push({ field: f, oldValue: cur, newValue: value, oldSource: prov?.source ?? null });
       current[f] = value;
-      sources[f] = { ...origin };
+      sources[f] = own ??= { ...origin };
     } else if (r > rc) {
       conflicts.push({
         field: f,

@@ -83,6 +83,22 @@ const KUNMING_COUNTY_KEYS = new Set(['countyCode', 'officeCounty']);
 
 export type Validator = (row: RawRow) => CheckedRow;
 
+type Kind =
+  | 'id'
+  | 'date'
+  | 'ts'
+  | 'int'
+  | 'dec'
+  | 'street'
+  | 'county'
+  | 'county-km'
+  | 'sex-code'
+  | 'sex-text'
+  | 'plain';
+const INTEGER = /^-?\d+$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const COUNTY = /^\d{6}$/;
+
 /** Builds the validator of a feed; `today` (ISO date) bounds dates; `scopeArea` confines rows. */
 export function validator(spec: FeedSpec, today: string, scopeArea: string | null): Validator {
   const cols = spec.columns;
@@ -94,18 +110,37 @@ export function validator(spec: FeedSpec, today: string, scopeArea: string | nul
     .map((c) => c.key)
     .sort((a, b) => Number(b === spec.keys.street) - Number(a === spec.keys.street));
   const countyKeys = cols.filter((c) => /county/i.test(c.key)).map((c) => c.key);
+  // Each column's check, decided once (not per cell).
+  const kinds = cols.map((c): Kind => {
+    switch (c.type) {
+      case 'id-number':
+        return 'id';
+      case 'date':
+        return 'date';
+      case 'timestamp':
+        return 'ts';
+      case 'integer':
+        return 'int';
+      case 'decimal':
+        return 'dec';
+      case 'code':
+        if (isStreetKey(c.key)) return 'street';
+        if (/county/i.test(c.key)) return KUNMING_COUNTY_KEYS.has(c.key) ? 'county-km' : 'county';
+        return c.key === 'sex' ? 'sex-code' : 'plain';
+      default:
+        return (c.key === 'sex' || c.key === 'childSex') && c.type === 'string' ? 'sex-text' : 'plain';
+    }
+  });
+  const reject = (
+    row: RawRow,
+    recordId: string | null,
+    reason: string,
+    column: string | null,
+    areaCode: string | null = null,
+  ): RejectedRow => ({ ok: false, line: row.line, recordId, reason, column, cells: row.cells, areaCode });
   return (row) => {
     const recordId = row.cells[recordIdx] ?? null;
-    const reject = (reason: string, column: string | null, areaCode: string | null = null): RejectedRow => ({
-      ok: false,
-      line: row.line,
-      recordId,
-      reason,
-      column,
-      cells: row.cells,
-      areaCode,
-    });
-    if (row.problem) return reject(row.problem, null);
+    if (row.problem) return reject(row, recordId, row.problem, null);
     const values: Values = {};
     const missing: string[] = [];
     for (let i = 0; i < cols.length; i++) {
@@ -119,51 +154,57 @@ export function validator(spec: FeedSpec, today: string, scopeArea: string | nul
           missing.push(c.key);
           continue;
         }
-        return reject('field.missing', c.key);
+        return reject(row, recordId, 'field.missing', c.key);
       }
-      switch (c.type) {
-        case 'id-number': {
+      switch (kinds[i]) {
+        case 'id': {
           const p = parseIdNumber(v, today);
-          if (!p.ok) return reject(p.code, c.key);
+          if (!p.ok) return reject(row, recordId, p.code, c.key);
           values[c.key] = p.value.normalized;
           break;
         }
         case 'date': {
           const d = normDate(v);
-          if (!d) return reject('date.invalid', c.key);
-          if (d > today) return reject('date.future', c.key);
+          if (!d) return reject(row, recordId, 'date.invalid', c.key);
+          if (d > today) return reject(row, recordId, 'date.future', c.key);
           values[c.key] = d;
           break;
         }
-        case 'timestamp': {
+        case 'ts': {
           const t = normTimestamp(v);
-          if (!t) return reject('timestamp.invalid', c.key);
-          if (t.slice(0, 10) > today) return reject('date.future', c.key);
+          if (!t) return reject(row, recordId, 'timestamp.invalid', c.key);
+          if (t.slice(0, 10) > today) return reject(row, recordId, 'date.future', c.key);
           values[c.key] = t;
           break;
         }
-        case 'integer':
-          if (!/^-?\d+$/.test(v)) return reject('number.invalid', c.key);
+        case 'int':
+          if (!INTEGER.test(v)) return reject(row, recordId, 'number.invalid', c.key);
           values[c.key] = v;
           break;
-        case 'decimal':
-          if (!/^-?\d+(\.\d+)?$/.test(v)) return reject('number.invalid', c.key);
+        case 'dec':
+          if (!DECIMAL.test(v)) return reject(row, recordId, 'number.invalid', c.key);
           values[c.key] = v;
           break;
-        case 'code':
-          if (isStreetKey(c.key)) {
-            if (!STREETS.has(v)) return reject('area.unknown', c.key);
-          } else if (/county/i.test(c.key)) {
-            if (!/^\d{6}$/.test(v)) return reject('code.invalid', c.key);
-            if (KUNMING_COUNTY_KEYS.has(c.key) && !isKunmingCode(v)) return reject('area.unknown', c.key);
-          } else if (c.key === 'sex' && !SEX_CODES.has(v)) {
-            return reject('code.invalid', c.key);
-          }
+        case 'street':
+          if (!STREETS.has(v)) return reject(row, recordId, 'area.unknown', c.key);
+          values[c.key] = v;
+          break;
+        case 'county':
+        case 'county-km':
+          if (!COUNTY.test(v)) return reject(row, recordId, 'code.invalid', c.key);
+          if (kinds[i] === 'county-km' && !isKunmingCode(v))
+            return reject(row, recordId, 'area.unknown', c.key);
+          values[c.key] = v;
+          break;
+        case 'sex-code':
+          if (!SEX_CODES.has(v)) return reject(row, recordId, 'code.invalid', c.key);
+          values[c.key] = v;
+          break;
+        case 'sex-text':
+          if (!SEX_TEXT.has(v)) return reject(row, recordId, 'code.invalid', c.key);
           values[c.key] = v;
           break;
         default:
-          if ((c.key === 'sex' || c.key === 'childSex') && c.type === 'string' && !SEX_TEXT.has(v))
-            return reject('code.invalid', c.key);
           values[c.key] = v;
       }
     }
@@ -185,9 +226,9 @@ export function validator(spec: FeedSpec, today: string, scopeArea: string | nul
         }
       }
     }
-    if (!areaCode) return reject('area.unknown', streetKeys[0] ?? null);
+    if (!areaCode) return reject(row, recordId, 'area.unknown', streetKeys[0] ?? null);
     if (scopeArea && areaCode !== scopeArea)
-      return reject('area.outside_scope', streetKeys[0] ?? null, areaCode);
+      return reject(row, recordId, 'area.outside_scope', streetKeys[0] ?? null, areaCode);
     return {
       ok: true,
       line: row.line,

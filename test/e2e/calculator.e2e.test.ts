@@ -22,12 +22,29 @@ function visibleText(locator: Locator): Promise<string> {
   return locator.innerText();
 }
 
-/** Picks an option of an Ant Design Select by its visible label. */
+/**
+ * Picks an option of an Ant Design Select by its visible label. On a loaded machine a click can
+ * land while the list is still animating in and be ignored, or the list can linger while it
+ * animates out: so the choice is checked on the Select itself, retried, and a lingering list is
+ * closed with Escape.
+ */
 async function choose(page: Page, select: Locator, label: string) {
-  await select.click();
   const open = page.locator('.ant-select-dropdown:visible');
-  await expect.poll(() => open.count(), POLL).toBe(1);
-  await open.locator('.ant-select-item-option', { hasText: label }).first().click();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await open.count()) === 0) await select.click();
+    await expect.poll(() => open.count(), POLL).toBe(1);
+    await open.locator('.ant-select-item-option', { hasText: label }).first().click();
+    const chosen = await expect
+      .poll(() => visibleText(select), { timeout: 3_000, interval: 100 })
+      .toContain(label)
+      .then(
+        () => true,
+        () => false,
+      );
+    if (chosen) break;
+  }
+  expect(await visibleText(select)).toContain(label);
+  if ((await open.count()) > 0) await page.keyboard.press('Escape');
   // Wait for the list to close, so the next Select's list is the only one open.
   await expect.poll(() => open.count(), POLL).toBe(0);
 }
