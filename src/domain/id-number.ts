@@ -30,7 +30,8 @@ export function checkCharacter(first17: string): string {
   return CHECK[sum % 11];
 }
 
-function isRealDate(y: number, m: number, d: number): boolean {
+/** true when y-m-d is a real calendar date (Gregorian leap years). */
+export function isRealDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   const days = [
     31,

@@ -5,7 +5,7 @@
  * one reason code and the column it concerns.
  */
 import { isKunmingCode, managementAreaOf, streets } from '../domain/areas.ts';
-import { parseIdNumber } from '../domain/id-number.ts';
+import { isRealDate, parseIdNumber } from '../domain/id-number.ts';
 import type { FeedSpec } from '../synth/feeds/specs.ts';
 import type { RawRow } from './reader.ts';
 
@@ -41,22 +41,7 @@ const DATE = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/;
 const TS = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/;
 
 function realDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1 || y < 1850) return false;
-  const dim = [
-    31,
-    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ];
-  return d <= dim[m - 1];
+  return y >= 1850 && isRealDate(y, m, d);
 }
 
 export function normDate(s: string): string | null {

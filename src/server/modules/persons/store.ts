@@ -4,7 +4,8 @@ import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../context.ts';
 import { personScope } from '../../scope.ts';
 
-const columns = [
+/** The masked person columns every registry read may return (never the encrypted ones). */
+export const personColumns = [
   'person.id',
   'person.area_code',
   'person.street_code',
@@ -22,7 +23,7 @@ const columns = [
 export function findPerson(trx: Transaction<Database>, actor: Actor, id: number) {
   return trx
     .selectFrom('person')
-    .select(columns)
+    .select(personColumns)
     .where('person.id', '=', id)
     .where(personScope(actor))
     .executeTakeFirst();
@@ -33,7 +34,7 @@ export function searchPersons(
   actor: Actor,
   q: { name?: string; idBidx?: string; areaCode?: string; limit: number },
 ) {
-  let query = trx.selectFrom('person').select(columns).where(personScope(actor));
+  let query = trx.selectFrom('person').select(personColumns).where(personScope(actor));
   if (q.name) query = query.where('person.name', 'like', `${q.name.replace(/[%_\\]/g, '\\$&')}%`);
   if (q.idBidx) query = query.where('person.id_number_bidx', '=', q.idBidx);
   if (q.areaCode) query = query.where('person.area_code', '=', q.areaCode);
@@ -43,7 +44,7 @@ export function searchPersons(
 export function childrenOf(trx: Transaction<Database>, actor: Actor, parentId: number) {
   return trx
     .selectFrom('person')
-    .select(columns)
+    .select(personColumns)
     .where((eb) => eb.or([eb('person.mother_id', '=', parentId), eb('person.father_id', '=', parentId)]))
     .where(personScope(actor))
     .orderBy('person.birth_date')

@@ -3,22 +3,12 @@ import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../context.ts';
 import { personScope } from '../../scope.ts';
+import { personColumns as basePersonColumns } from '../persons/store.ts';
 
 type Trx = Transaction<Database>;
 
 const personColumns = [
-  'person.id',
-  'person.area_code',
-  'person.street_code',
-  'person.id_number_masked',
-  'person.name',
-  'person.sex',
-  'person.birth_date',
-  'person.phone_masked',
-  'person.hukou_area_code',
-  'person.mother_id',
-  'person.father_id',
-  'person.death_date',
+  ...basePersonColumns,
   'person.ethnicity',
   'person.marital_status',
   'person.address',
