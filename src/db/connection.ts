@@ -126,14 +126,14 @@ async function openServer(url: string, appRole?: string): Promise<Db> {
   pool.on('error', (err) => {
     process.emitWarning(`PostgreSQL idle client error: ${err.message}`);
   });
-  let roleToSet: string | undefined;
   if (appRole) {
-    const r = await pool.query('select 1 from pg_roles where rolname = $1', [appRole]);
-    if (r.rowCount) roleToSet = appRole;
-  }
-  if (roleToSet) {
+    // Each new connection acts as the application role, decided when it connects (the role is
+    // created by a migration, which may run after the pool is opened). One statement, queued
+    // before the caller's first query on that connection.
+    const role = pg.escapeLiteral(appRole);
+    const setRole = `do $$ begin if exists (select 1 from pg_roles where rolname = ${role}) and pg_has_role(current_user, ${role}, 'member') then execute format('set role %I', ${role}); end if; end $$`;
     pool.on('connect', (client) => {
-      client.query(`set role ${pg.escapeIdentifier(roleToSet!)}`).catch(() => {});
+      client.query(setRole).catch(() => {});
     });
   }
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
