@@ -188,7 +188,18 @@ export function startWorker(
 export async function jobStatus(db: Db, id: number) {
   return db.kysely
     .selectFrom('job')
-    .select(['id', 'queue', 'state', 'attempts', 'progress', 'result', 'error', 'created_at', 'updated_at'])
+    .select([
+      'id',
+      'queue',
+      'state',
+      'attempts',
+      'progress',
+      'result',
+      'error',
+      'created_by',
+      'created_at',
+      'updated_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }

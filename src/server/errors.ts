@@ -66,7 +66,6 @@ export const ERRORS = {
     en: 'Wrong area or department for the account: {reason}',
   },
   'job.not_found': { status: 404, zh: '未找到该任务', en: 'No such job' },
-  'area.not_found': { status: 404, zh: '没有这个地区', en: 'No such area' },
   'entitlements.invalid_input': { status: 400, zh: '输入不符合要求', en: 'The input is not valid' },
   'import.feed_unknown': { status: 404, zh: '没有这个数据接口（{feed}）', en: 'No such feed ({feed})' },
   'import.source_forbidden': {

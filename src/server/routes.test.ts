@@ -141,6 +141,22 @@ const hostileQuery = fc.dictionary(
   { maxKeys: 3 },
 );
 
+describe('record ids in paths', () => {
+  it('refuses ids that coerce to Infinity or beyond 2^53 with 400, on every route that takes one', async () => {
+    for (const r of apiRoutes().filter((x) => String(x.url).includes(':id'))) {
+      for (const bad of ['1e309', '99999999999999999999', '0', '-1']) {
+        const method = (Array.isArray(r.method) ? r.method[0] : r.method) as 'GET';
+        const res = await ts.app.inject({
+          method,
+          url: String(r.url).replace(':id', bad),
+          headers: { cookie: cookies.city },
+        });
+        expect(res.statusCode, `${method} ${r.url} with ${bad}`).toBeLessThan(500);
+      }
+    }
+  });
+});
+
 describe('fuzzing every route with malformed input', () => {
   it('never answers 5xx', async () => {
     const list = apiRoutes();

@@ -1,7 +1,6 @@
 /** Opens what both the server and the CLI need: configuration, database, keys. */
 import { type Config, loadConfig } from '../config.ts';
 import { type Db, openDb } from '../db/connection.ts';
-import { migrate } from '../db/migrate.ts';
 import { type Cipher, createCipher, loadKeys } from '../security/crypto.ts';
 
 export type Runtime = { config: Config; db: Db; cipher: Cipher };
@@ -20,5 +19,3 @@ export async function openRuntime(
   });
   return { config, db, cipher };
 }
-
-export { migrate };

@@ -16,7 +16,7 @@ import { findUnmaskedIdNumbers } from '../domain/id-number.ts';
 import { createCipher, loadKeys } from '../security/crypto.ts';
 import { buildApp, SESSION_COOKIE } from './app.ts';
 import { totpFor } from './auth/service.ts';
-import { createDevSmsGateway, devSmsOutbox } from './auth/sms.ts';
+import { createDevSmsGateway, lastCodeFor } from './auth/sms.ts';
 import type { App, ServerDeps } from './http.ts';
 import { createLogger } from './logger.ts';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from './seed/demo-accounts.ts';
@@ -157,7 +157,7 @@ export async function createTestServer(opts: { seedDemo?: boolean; start?: Date 
     async citizenLogin(idNumber) {
       const sent = await request({ method: 'POST', url: '/api/v1/auth/citizen/code', body: { idNumber } });
       if (sent.statusCode !== 202) throw new Error(`code not sent: ${sent.body}`);
-      const code = devSmsOutbox.lastCodeFor(idNumber);
+      const code = lastCodeFor(idNumber);
       return cookieOf(
         await request({ method: 'POST', url: '/api/v1/auth/citizen/login', body: { idNumber, code } }),
       );

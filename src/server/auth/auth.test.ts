@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CITIZEN_ID, DEMO_PASSWORD } from '../seed/demo-accounts.ts';
 import { createTestServer, type TestServer } from '../test-support.ts';
-import { devSmsOutbox } from './sms.ts';
+import { lastCodeFor } from './sms.ts';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -106,7 +106,7 @@ describe('citizen sign-in', () => {
       url: '/api/v1/auth/citizen/code',
       body: { idNumber: DEMO_CITIZEN_ID },
     });
-    const code = devSmsOutbox.lastCodeFor(DEMO_CITIZEN_ID)!;
+    const code = lastCodeFor(DEMO_CITIZEN_ID)!;
     const wrong = code === '000000' ? '000001' : '000000';
     const bad = await ts.request({
       method: 'POST',

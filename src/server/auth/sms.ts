@@ -16,8 +16,6 @@ export function lastCodeFor(key: string): string | undefined {
   return outbox.get(key);
 }
 
-export const devSmsOutbox = { lastCodeFor };
-
 export function createDevSmsGateway(log: Pick<Logger, 'info'>): SmsGateway {
   return {
     async send(to, text, meta) {

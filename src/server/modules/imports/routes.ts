@@ -2,16 +2,8 @@ import { Type } from 'typebox';
 import { FEEDS } from '../../../registry/feeds.ts';
 import { maySubmit } from '../../../registry/pipeline.ts';
 import { inTransaction } from '../../context.ts';
-import { type App, ProblemSchema, problemResponses, type ServerDeps } from '../../http.ts';
-import {
-  FeedIdParam,
-  FeedView,
-  ImportIdParam,
-  ImportStatus,
-  RejectsQuery,
-  RejectView,
-  UploadQuery,
-} from './schema.ts';
+import { type App, IdParams, ProblemSchema, problemResponses, type ServerDeps } from '../../http.ts';
+import { FeedIdParam, FeedView, ImportStatus, RejectsQuery, RejectView, UploadQuery } from './schema.ts';
 import * as service from './service.ts';
 
 const UPLOAD_TYPES = [
@@ -129,11 +121,12 @@ export async function importRoutes(parent: App, deps: ServerDeps): Promise<void>
         schema: {
           tags: ['imports'],
           summary: 'Progress and report of an import / 导入进度与结果',
-          params: ImportIdParam,
+          params: IdParams,
           response: { 200: ImportStatus, ...problemResponses },
         },
       },
-      async (req) => inTransaction(deps, req.actor, req.id, (ctx) => service.status(ctx, req.params.id)),
+      async (req) =>
+        inTransaction(deps, req.actor, req.id, (ctx) => service.status(ctx, Number(req.params.id))),
     );
 
     app.get(
@@ -143,7 +136,7 @@ export async function importRoutes(parent: App, deps: ServerDeps): Promise<void>
         schema: {
           tags: ['imports'],
           summary: 'Rejected rows with line numbers and reasons / 退回记录（行号与原因）',
-          params: ImportIdParam,
+          params: IdParams,
           querystring: RejectsQuery,
           response: {
             200: Type.Object({ total: Type.Integer(), rejects: Type.Array(RejectView) }),
@@ -153,7 +146,7 @@ export async function importRoutes(parent: App, deps: ServerDeps): Promise<void>
       },
       async (req) =>
         inTransaction(deps, req.actor, req.id, (ctx) =>
-          service.rejects(ctx, req.params.id, req.query.offset, req.query.limit),
+          service.rejects(ctx, Number(req.params.id), req.query.offset, req.query.limit),
         ),
     );
 
@@ -164,13 +157,13 @@ export async function importRoutes(parent: App, deps: ServerDeps): Promise<void>
         schema: {
           tags: ['imports'],
           summary: 'Rejected rows as an Excel file (ID numbers masked) / 下载退回记录 Excel',
-          params: ImportIdParam,
+          params: IdParams,
           response: { 200: Binary, ...problemResponses },
         },
       },
       async (req, reply) => {
         const f = await inTransaction(deps, req.actor, req.id, (ctx) =>
-          service.rejectsXlsx(ctx, req.params.id),
+          service.rejectsXlsx(ctx, Number(req.params.id)),
         );
         reply
           .type(f.contentType)

@@ -7,11 +7,6 @@ export const FeedIdParam = Type.Object(
   { additionalProperties: false },
 );
 
-export const ImportIdParam = Type.Object(
-  { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
-  { additionalProperties: false },
-);
-
 export const UploadQuery = Type.Object(
   {
     feed: Type.String({ pattern: '^[a-z][a-z-]{2,60}$', description: 'feed id, e.g. police-hukou' }),

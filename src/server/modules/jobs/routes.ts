@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { jobStatus } from '../../../jobs/queue.ts';
 import { AppError } from '../../errors.ts';
 import { type App, IdParams, problemResponses, type ServerDeps } from '../../http.ts';
 
@@ -26,11 +27,7 @@ export async function jobRoutes(app: App, deps: ServerDeps): Promise<void> {
       },
     },
     async (req) => {
-      const row = await deps.db.kysely
-        .selectFrom('job')
-        .select(['id', 'queue', 'state', 'attempts', 'progress', 'result', 'error', 'created_by'])
-        .where('id', '=', Number(req.params.id))
-        .executeTakeFirst();
+      const row = await jobStatus(deps.db, Number(req.params.id));
       // A job is visible to whoever started it, and to the city administrator.
       if (!row || (row.created_by !== req.actor.userId && req.actor.role !== 'city_admin'))
         throw new AppError('job.not_found');

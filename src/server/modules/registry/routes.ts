@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { inTransaction } from '../../context.ts';
-import { type App, problemResponses, type ServerDeps } from '../../http.ts';
+import { type App, IdParams, problemResponses, type ServerDeps } from '../../http.ts';
 import { importRoutes } from '../imports/routes.ts';
 import {
   Decision,
@@ -13,11 +13,6 @@ import {
   ReviewView,
 } from './schema.ts';
 import * as service from './service.ts';
-
-const IdParam = Type.Object(
-  { id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) },
-  { additionalProperties: false },
-);
 
 /** The registry (search, person page, review queue, quality) and the department imports. */
 export async function registryRoutes(app: App, deps: ServerDeps): Promise<void> {
@@ -47,11 +42,12 @@ export async function registryRoutes(app: App, deps: ServerDeps): Promise<void> 
       schema: {
         tags: ['registry'],
         summary: 'The fused record of a person with the source of every field / 人员融合档案（逐字段来源）',
-        params: IdParam,
+        params: IdParams,
         response: { 200: PersonPage, ...problemResponses },
       },
     },
-    async (req) => inTransaction(deps, req.actor, req.id, (ctx) => service.personPage(ctx, req.params.id)),
+    async (req) =>
+      inTransaction(deps, req.actor, req.id, (ctx) => service.personPage(ctx, Number(req.params.id))),
   );
 
   app.get(
@@ -77,7 +73,7 @@ export async function registryRoutes(app: App, deps: ServerDeps): Promise<void> 
       schema: {
         tags: ['registry'],
         summary: 'Decide a review item: same person or different (remembered) / 核对：同一人或不同人',
-        params: IdParam,
+        params: IdParams,
         body: Decision,
         response: {
           200: Type.Object({ id: Type.Integer(), status: Type.String(), fieldsChanged: Type.Integer() }),
@@ -87,7 +83,9 @@ export async function registryRoutes(app: App, deps: ServerDeps): Promise<void> 
       },
     },
     async (req) =>
-      inTransaction(deps, req.actor, req.id, (ctx) => service.decide(ctx, req.params.id, req.body.decision)),
+      inTransaction(deps, req.actor, req.id, (ctx) =>
+        service.decide(ctx, Number(req.params.id), req.body.decision),
+      ),
   );
 
   app.get(
