@@ -60,7 +60,7 @@ export interface SimulationReport {
   children: number;
   reforms: readonly string[];
   /** Accounting conventions, so that a reader knows what the totals mean. */
-  notes: string[];
+  notes: Array<{ zh: string; en: string }>;
   years: Array<{ current: YearReport; reform?: ReformYearReport }>;
 }
 
@@ -100,10 +100,22 @@ export function simulate(
     children: cols.childCount,
     reforms: reform ? reform.reforms : [],
     notes: [
-      'Each year is evaluated as of 31 December of that year.',
-      'Cash programmes are in fen: one-time subsidies for births in the year; yearly amounts for the calendar year.',
-      'iit_infant_care_deduction is the whole year of deductions (tax base, not cash paid).',
-      'Maternity and paternity leave count births in the year; other leave is the yearly entitlement as of 31 December.',
+      {
+        zh: '每年按当年 12 月 31 日的情况计算。',
+        en: 'Each year is evaluated as of 31 December of that year.',
+      },
+      {
+        zh: '现金项目以分为单位计算：一次性补贴计入出生当年，年度补贴计入当年。',
+        en: 'Cash programmes are in fen: one-time subsidies for births in the year; yearly amounts for the calendar year.',
+      },
+      {
+        zh: '个税专项附加扣除为全年扣除额（减少应纳税所得额，不是现金支出）。',
+        en: 'iit_infant_care_deduction is the whole year of deductions (tax base, not cash paid).',
+      },
+      {
+        zh: '产假、护理假按当年出生计算；其他假期为 12 月 31 日时的全年应享天数。',
+        en: 'Maternity and paternity leave count births in the year; other leave is the yearly entitlement as of 31 December.',
+      },
     ],
     years: [],
   };

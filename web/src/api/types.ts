@@ -149,7 +149,7 @@ export type BudgetResult = {
   families: number;
   children: number;
   reforms: string[];
-  notes: string[];
+  notes: Array<{ zh: string; en: string }>;
   years: { current: BudgetYear; reform?: BudgetReformYear }[];
 };
 

@@ -179,18 +179,9 @@ function tableRows(result: BudgetResult): TableRow[] {
   );
 }
 
-/** Known English notes from the simulation, shown in the page's language. */
-function noteText(note: string, t: TFunction): string {
-  const known: Record<string, string> = {
-    'Each year is evaluated as of 31 December of that year.': 'budget.noteAsOf',
-    'Cash programmes are in fen: one-time subsidies for births in the year; yearly amounts for the calendar year.':
-      'budget.noteCash',
-    'iit_infant_care_deduction is the whole year of deductions (tax base, not cash paid).': 'budget.noteIit',
-    'Maternity and paternity leave count births in the year; other leave is the yearly entitlement as of 31 December.':
-      'budget.noteLeave',
-  };
-  const key = known[note];
-  return key ? t(key) : note;
+/** A note of the simulation in the page's language (the server sends both). */
+function noteText(note: { zh: string; en: string }, lang: Language): string {
+  return lang === 'en' ? note.en : note.zh;
 }
 
 function BudgetResults({
@@ -467,7 +458,7 @@ function BudgetResults({
           title: t('budget.notes'),
           header: [t('budget.notes')],
           rows: [
-            ...result.notes.map((n) => [noteText(n, t)]),
+            ...result.notes.map((n) => [noteText(n, currentLanguage())]),
             [t('budget.areaNote')],
             [t('budget.syntheticNote')],
           ],
@@ -608,7 +599,7 @@ function BudgetResults({
       <Card size="small" title={t('budget.notes')} className="budget-notes" data-testid="budget-notes">
         <ul>
           {result.notes.map((n) => (
-            <li key={n}>{noteText(n, t)}</li>
+            <li key={n.en}>{noteText(n, currentLanguage())}</li>
           ))}
           <li>{t('budget.syntheticNote')}</li>
         </ul>
