@@ -580,7 +580,7 @@ describe('HTTP imports and scope', () => {
     const audited = await ts.deps.db.kysely
       .selectFrom('audit_log')
       .select('id')
-      .where('action', '=', 'registry.search')
+      .where('action', '=', 'person.search')
       .execute();
     expect(audited.length).toBeGreaterThan(0);
   });

@@ -135,7 +135,7 @@ describe('role × area × record matrix', () => {
         if (actor.kind !== 'auditor') {
           const s = await ts.request({
             method: 'POST',
-            url: '/api/v1/persons/search',
+            url: '/api/v1/registry/search',
             body: { idNumber: p.idNumber },
             cookie: actor.cookie,
           });
@@ -151,7 +151,7 @@ describe('role × area × record matrix', () => {
     for (const actor of actors.filter((a) => a.kind === 'staff')) {
       const r = await ts.request({
         method: 'POST',
-        url: '/api/v1/persons/search',
+        url: '/api/v1/registry/search',
         body: { limit: 200 },
         cookie: actor.cookie,
       });

@@ -209,7 +209,7 @@ export const api = {
   verifyAudit: () => request<AuditVerify>('POST', '/api/v1/audit/verify'),
   // Search criteria travel in the body: no personal data in URLs.
   searchPersons: (q: PersonSearch) =>
-    request<{ persons: RegistryPerson[] }>('POST', '/api/v1/persons/search', q),
+    request<{ persons: RegistryPerson[] }>('POST', '/api/v1/registry/search', q),
   person: (id: number) => request<{ person: RegistryPerson }>('GET', `/api/v1/persons/${id}`),
   revealIdNumber: (id: number, reason: string) =>
     request<{ idNumber: string }>('POST', `/api/v1/persons/${id}/reveal`, { reason }),

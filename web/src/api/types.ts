@@ -214,7 +214,14 @@ export type RegistryPerson = {
   deathDate: string | null;
 };
 
-export type PersonSearch = { name?: string; idNumber?: string; areaCode?: string; limit: number };
+/** `idNumberMasked` is the masked form staff see elsewhere, e.g. 5301**********123X. */
+export type PersonSearch = {
+  name?: string;
+  idNumber?: string;
+  idNumberMasked?: string;
+  areaCode?: string;
+  limit: number;
+};
 
 // ---------- department imports (registry) ----------
 

@@ -250,9 +250,14 @@ export default function PersonSearchPage() {
   const search = async (v: SearchValues) => {
     const q: PersonSearch = { limit: LIMIT };
     if (v.name?.trim()) q.name = v.name.trim();
-    if (v.idNumber?.trim()) q.idNumber = v.idNumber.trim().toUpperCase();
+    // One field takes a full ID number or the masked form shown elsewhere (5301**********123X).
+    const id = v.idNumber?.trim().toUpperCase();
+    if (id) {
+      if (id.includes('*')) q.idNumberMasked = id;
+      else q.idNumber = id;
+    }
     if (v.areaCode) q.areaCode = v.areaCode;
-    if (!q.name && !q.idNumber && !q.areaCode) {
+    if (!q.name && !q.idNumber && !q.idNumberMasked && !q.areaCode) {
       form.setFields([{ name: 'name', errors: [t('search.needCriterion')] }]);
       return;
     }
@@ -267,9 +272,9 @@ export default function PersonSearchPage() {
       // Field-level reasons (a malformed ID number) go onto their fields.
       const issues = err instanceof ApiError ? (err.problem?.errors ?? []) : [];
       const fields = issues
-        .filter((i) => ['/name', '/idNumber', '/areaCode'].includes(i.path))
+        .filter((i) => ['/name', '/idNumber', '/idNumberMasked', '/areaCode'].includes(i.path))
         .map((i) => ({
-          name: i.path.slice(1) as keyof SearchValues,
+          name: (i.path === '/idNumberMasked' ? 'idNumber' : i.path.slice(1)) as keyof SearchValues,
           errors: [i.message?.[lang] ?? i.message?.['zh-CN'] ?? i.code],
         }));
       if (fields.length) form.setFields(fields);
@@ -353,9 +358,20 @@ export default function PersonSearchPage() {
               <Form.Item
                 name="idNumber"
                 label={t('search.idNumber')}
-                rules={[{ pattern: /^(\d{15}|\d{17}[\dXx])$/, message: t('search.idNumberInvalid') }]}
+                rules={[
+                  {
+                    pattern: /^(\d{15}|\d{17}[\dXx]|\d{4}\*{10}\d{3}[\dXx])$/,
+                    message: t('search.idNumberInvalid'),
+                  },
+                ]}
               >
-                <Input maxLength={18} allowClear autoComplete="off" data-testid="search-id" />
+                <Input
+                  maxLength={18}
+                  allowClear
+                  autoComplete="off"
+                  placeholder={t('search.idNumberHint')}
+                  data-testid="search-id"
+                />
               </Form.Item>
             </Col>
             {cityWide && (

@@ -1,27 +1,10 @@
 import { Type } from 'typebox';
 import { inTransaction } from '../../context.ts';
 import { type App, IdParams, problemResponses, type ServerDeps } from '../../http.ts';
-import { MyPerson, PersonView, SearchQuery } from './schema.ts';
+import { MyPerson, PersonView } from './schema.ts';
 import * as service from './service.ts';
 
 export async function personRoutes(app: App, deps: ServerDeps): Promise<void> {
-  app.post(
-    '/persons/search',
-    {
-      config: { access: 'person.search' },
-      schema: {
-        tags: ['registry'],
-        summary:
-          'Search people in your scope (criteria in the body: no personal data in URLs) / 在管辖范围内查询人员',
-        body: SearchQuery,
-        response: { 200: Type.Object({ persons: Type.Array(PersonView) }), ...problemResponses },
-      },
-    },
-    async (req) => ({
-      persons: await inTransaction(deps, req.actor, req.id, (ctx) => service.searchPersons(ctx, req.body)),
-    }),
-  );
-
   app.get(
     '/persons/:id',
     {

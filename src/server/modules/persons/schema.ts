@@ -26,13 +26,3 @@ export const MyPerson = Type.Object({
     ),
   }),
 });
-
-export const SearchQuery = Type.Object(
-  {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-    idNumber: Type.Optional(Type.String({ minLength: 15, maxLength: 18 })),
-    areaCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3})?$' })),
-    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  },
-  { additionalProperties: false },
-);

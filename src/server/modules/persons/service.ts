@@ -2,7 +2,7 @@
 
 import { managementArea, managementAreaOf } from '../../../domain/areas.ts';
 import type { Ctx } from '../../context.ts';
-import { AppError, requireIdNumber } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import * as store from './store.ts';
 
 type Row = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
@@ -32,30 +32,6 @@ export async function getPerson(ctx: Ctx, id: number) {
   });
   if (!row) throw new AppError('person.not_found');
   return toView(row);
-}
-
-export async function searchPersons(
-  ctx: Ctx,
-  q: { name?: string; idNumber?: string; areaCode?: string; limit: number },
-) {
-  const idBidx = q.idNumber ? ctx.cipher.blindIndex(requireIdNumber(q.idNumber, '/idNumber')) : undefined;
-  const rows = await store.searchPersons(ctx.trx, ctx.actor, {
-    name: q.name,
-    idBidx,
-    areaCode: q.areaCode,
-    limit: q.limit,
-  });
-  ctx.audit({
-    action: 'person.search',
-    outcome: 'success',
-    details: {
-      name: q.name ?? null,
-      byIdNumber: Boolean(q.idNumber),
-      areaCode: q.areaCode ?? null,
-      results: rows.length,
-    },
-  });
-  return rows.map(toView);
 }
 
 /** A citizen's own record and children. */

@@ -29,18 +29,6 @@ export function findPerson(trx: Transaction<Database>, actor: Actor, id: number)
     .executeTakeFirst();
 }
 
-export function searchPersons(
-  trx: Transaction<Database>,
-  actor: Actor,
-  q: { name?: string; idBidx?: string; areaCode?: string; limit: number },
-) {
-  let query = trx.selectFrom('person').select(personColumns).where(personScope(actor));
-  if (q.name) query = query.where('person.name', 'like', `${q.name.replace(/[%_\\]/g, '\\$&')}%`);
-  if (q.idBidx) query = query.where('person.id_number_bidx', '=', q.idBidx);
-  if (q.areaCode) query = query.where('person.area_code', '=', q.areaCode);
-  return query.orderBy('person.id').limit(q.limit).execute();
-}
-
 export function childrenOf(trx: Transaction<Database>, actor: Actor, parentId: number) {
   return trx
     .selectFrom('person')

@@ -3,13 +3,12 @@
  * source, the linkage review queue and its decisions, and the data-quality dashboard.
  */
 import { sql } from 'kysely';
-import { parseIdNumber } from '../../../domain/id-number.ts';
 import { findFeed } from '../../../registry/feeds.ts';
 import { mapRecord } from '../../../registry/mapping.ts';
 import { decodeSources, encodeSources, mergeFacts, type PersonField } from '../../../registry/precedence.ts';
 import { maskIdsIn } from '../../../registry/privacy.ts';
 import type { Ctx } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, requireIdNumber } from '../../errors.ts';
 import * as store from './store.ts';
 
 type PersonRow = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
@@ -33,20 +32,7 @@ export async function search(
   ctx: Ctx,
   q: { name?: string; idNumber?: string; idNumberMasked?: string; areaCode?: string; limit: number },
 ) {
-  let idBidx: string | undefined;
-  if (q.idNumber) {
-    const parsed = parseIdNumber(q.idNumber);
-    if (!parsed.ok) {
-      throw new AppError('id.invalid', { reason: parsed.message.zh }, [
-        {
-          path: '/idNumber',
-          code: parsed.code,
-          message: { 'zh-CN': parsed.message.zh, en: parsed.message.en },
-        },
-      ]);
-    }
-    idBidx = ctx.cipher.blindIndex(parsed.value.normalized);
-  }
+  const idBidx = q.idNumber ? ctx.cipher.blindIndex(requireIdNumber(q.idNumber, '/idNumber')) : undefined;
   const rows = await store.search(ctx.trx, ctx.actor, {
     name: q.name,
     idBidx,
@@ -55,7 +41,7 @@ export async function search(
     limit: q.limit,
   });
   ctx.audit({
-    action: 'registry.search',
+    action: 'person.search',
     outcome: 'success',
     details: {
       name: q.name ?? null,
