@@ -8,7 +8,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import type { FeedSpec } from '../synth/feeds/specs.ts';
 
 export type RefusalCode = 'import.columns' | 'import.truncated' | 'import.encoding' | 'import.unreadable';
@@ -56,23 +55,15 @@ function countingStream(file: string, progress: ReadProgress): Readable {
 
 /** Decodes chunks per the spec's encoding; refuses bytes that are not that encoding. */
 function decoderFor(spec: FeedSpec): { write(b: Buffer): string; end(): string } {
-  if (spec.encoding === 'gbk') {
-    const d = iconv.getDecoder('gbk');
-    return {
-      write: (b) => {
-        const s = d.write(b);
-        if (s.includes('\ufffd')) throw new ImportRefused('import.encoding', { expected: 'GBK' });
-        return s;
-      },
-      end: () => d.end() ?? '',
-    };
-  }
-  const d = new TextDecoder('utf-8', { fatal: true });
+  // Node's own decoders (ICU): GBK as the WHATWG "gbk" label (GB 18030 decoding), fatal on
+  // bytes that are not in the encoding.
+  const gbk = spec.encoding === 'gbk';
+  const d = new TextDecoder(gbk ? 'gbk' : 'utf-8', { fatal: true });
   const wrap = (f: () => string) => {
     try {
       return f();
     } catch {
-      throw new ImportRefused('import.encoding', { expected: 'UTF-8' });
+      throw new ImportRefused('import.encoding', { expected: gbk ? 'GBK' : 'UTF-8' });
     }
   };
   return {
@@ -144,6 +135,24 @@ async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): A
     }
     const out: RawRow[] = [];
     for (let i = 0; i < text.length; i++) {
+      // The usual row, whole in this chunk and without quotes: split it at once.
+      if (!pendingCr && !inQuotes && !afterQuote && !quotedField && field === '' && fields.length === 0) {
+        const nl = text.indexOf('\n', i);
+        if (nl >= 0) {
+          const end = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+          const seg = text.slice(i, end);
+          if (seg.indexOf('"') < 0 && seg.indexOf('\r') < 0) {
+            fields = seg.split(',');
+            field = fields.pop() ?? '';
+            const r = finishRow();
+            line++;
+            rowLine = line;
+            if (r) out.push(r);
+            i = nl;
+            continue;
+          }
+        }
+      }
       const ch = text[i];
       if (pendingCr) {
         pendingCr = false;
