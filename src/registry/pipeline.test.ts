@@ -521,7 +521,7 @@ describe('HTTP imports and scope', () => {
     expect(
       (await ts.request({ method: 'GET', url: `/api/v1/imports/${up.json().id}`, cookie: other })).statusCode,
     ).toBe(404);
-    // A refused upload is reported on the job, nothing committed.
+    // A refused upload (not a workbook at all) is reported on the job, nothing committed.
     const bad = await ts.request({
       method: 'POST',
       url: '/api/v1/imports?feed=health-deaths',
@@ -531,7 +531,7 @@ describe('HTTP imports and scope', () => {
     });
     await importJobsIdle();
     const st2 = await ts.request({ method: 'GET', url: `/api/v1/imports/${bad.json().id}`, cookie: staff });
-    expect(st2.json()).toMatchObject({ state: 'refused', error: { code: 'import.truncated' } });
+    expect(st2.json()).toMatchObject({ state: 'refused', error: { code: 'import.unreadable' } });
   });
 
   it('serves empty templates from the spec', async () => {

@@ -93,7 +93,7 @@ describe('CSV reader', () => {
       fc.asyncProperty(
         fc.array(rowArb, { minLength: 1, maxLength: 60 }),
         fc.constantFrom('\n', '\r\n'),
-        fc.nat({ maxValue: 70_000 }),
+        fc.nat({ max: 70_000 }),
         async (rows, eol, pad) => {
           // A first long row pushes the rest across the reader's 64-kB chunk boundary.
           const filler = Array.from({ length: n }, (_, k) => (k === 1 ? '区'.repeat(pad % 40_000) : 'x'));

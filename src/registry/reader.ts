@@ -5,10 +5,9 @@
  * as a whole throws `ImportRefused`; a single bad row is handed out with a row-level problem.
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { FeedSpec } from '../synth/feeds/specs.ts';
+import { readXlsxRows, XlsxError } from './xlsx-reader.ts';
 
 export type RefusalCode = 'import.columns' | 'import.truncated' | 'import.encoding' | 'import.unreadable';
 
@@ -281,110 +280,46 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
     throw new ImportRefused('import.columns', { missing: keys.join('、'), unexpected: '—', order: '' });
 }
 
-/** A zip (xlsx) ends with its central directory; a cut-off file has none. */
-async function zipLooksComplete(file: string): Promise<boolean> {
-  const size = (await stat(file)).size;
-  if (size < 22) return false;
-  const len = Math.min(size, 65_557);
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(len);
-    await fh.read(buf, 0, len, size - len);
-    for (let i = len - 22; i >= 0; i--) {
-      if (buf.readUInt32LE(i) === 0x06054b50) return true;
-    }
-    return false;
-  } finally {
-    await fh.close();
-  }
-}
-
-function cellText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v === '' ? null : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as { text?: unknown; result?: unknown; richText?: Array<{ text: string }> };
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (o.text !== undefined) return cellText(o.text);
-    if (o.result !== undefined) return cellText(o.result);
-  }
-  return String(v);
-}
-
-/**
- * exceljs's streaming reader decodes each inflated chunk on its own, so a Chinese character
- * split across two chunks becomes U+FFFD (exceljs 4.4). Hand it text decoded across chunks.
- */
-function patchUtf8Decoding(reader: unknown): void {
-  const r = reader as {
-    _parseWorksheet(it: AsyncIterable<unknown>, n: number): unknown;
-    _parseSharedStrings(entry: { setEncoding?(e: string): void }): unknown;
-  };
-  const sheet = r._parseWorksheet.bind(r);
-  r._parseWorksheet = (it, n) => sheet(decodeUtf8(it), n);
-  const shared = r._parseSharedStrings.bind(r);
-  r._parseSharedStrings = (entry) => {
-    entry.setEncoding?.('utf8');
-    return shared(entry);
-  };
-}
-
-async function* decodeUtf8(it: AsyncIterable<unknown>): AsyncGenerator<string> {
-  const d = new TextDecoder('utf-8');
-  for await (const c of it) yield typeof c === 'string' ? c : d.decode(c as Uint8Array, { stream: true });
-  const tail = d.decode();
-  if (tail) yield tail;
-}
-
 async function* xlsxRows(spec: FeedSpec, file: string, progress: ReadProgress): AsyncGenerator<RawRow> {
-  if (!(await zipLooksComplete(file))) throw new ImportRefused('import.truncated', { line: 0 });
   const n = spec.columns.length;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(countingStream(file, progress), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  } as never);
-  patchUtf8Decoding(reader);
-  let sheets = 0;
+  let header = false;
   try {
-    for await (const ws of reader as unknown as AsyncIterable<
-      AsyncIterable<{ number: number; values: unknown[] }>
-    >) {
-      sheets++;
-      if (sheets > 1) break; // the data are on the first sheet
-      let header = false;
-      for await (const row of ws) {
-        const values = (row.values ?? []).slice(1);
-        if (!header) {
-          checkHeader(
-            spec,
-            values.map((v) => cellText(v) ?? ''),
-          );
-          header = true;
-          continue;
-        }
-        const cells: (string | null)[] = [];
-        for (let i = 0; i < n; i++) cells.push(cellText(values[i]));
-        if (cells.every((c) => c === null)) continue;
-        const extra = values.slice(n).some((v) => cellText(v) !== null);
-        yield extra ? { line: row.number, cells, problem: 'row.field_count' } : { line: row.number, cells };
+    for await (const row of readXlsxRows(file, progress)) {
+      const values = row.values;
+      if (!header) {
+        checkHeader(
+          spec,
+          values.map((v) => v ?? ''),
+        );
+        header = true;
+        continue;
       }
-      if (!header)
-        throw new ImportRefused('import.columns', {
-          missing: spec.columns.map((c) => c.header).join('、'),
-          unexpected: '—',
-          order: '',
-        });
+      const cells: (string | null)[] = new Array(n);
+      let empty = true;
+      for (let i = 0; i < n; i++) {
+        const v = values[i] ?? null;
+        cells[i] = v;
+        if (v !== null) empty = false;
+      }
+      if (empty) continue;
+      let extra = false;
+      for (let i = n; i < values.length && !extra; i++) extra = values[i] !== null;
+      yield extra ? { line: row.row, cells, problem: 'row.field_count' } : { line: row.row, cells };
     }
   } catch (e) {
     if (e instanceof ImportRefused) throw e;
+    if (e instanceof XlsxError)
+      throw e.reason === 'truncated'
+        ? new ImportRefused('import.truncated', { line: 0 })
+        : new ImportRefused('import.unreadable', { reason: e.message.slice(0, 200) });
     throw new ImportRefused('import.unreadable', { reason: (e as Error).message.slice(0, 200) });
   }
-  if (sheets === 0) throw new ImportRefused('import.unreadable', { reason: 'no worksheet' });
+  if (!header)
+    throw new ImportRefused('import.columns', {
+      missing: spec.columns.map((c) => c.header).join('、'),
+      unexpected: '—',
+      order: '',
+    });
 }
 
 /** Reads a feed file as rows (header checked, encoding checked, truncation detected). */
