@@ -13,8 +13,9 @@ import {
 } from './dates.ts';
 import { type Birth, buildFamily, type Child, type Family } from './family.ts';
 import type { EntitlementInput, ParentInput, Role } from './input.ts';
-import { type Citation, entryAt, getParameter, type ParamEntry, type ParameterSet } from './params.ts';
+import { type Citation, entryAt, type ParamEntry, ParameterError, type ParameterSet } from './params.ts';
 import { type Condition, decide, type ExplanationLine, type RuleDef } from './rule.ts';
+import { markShared, share } from './shared.ts';
 
 /** The twelve ids of the contract, then the project's own. */
 export const ENTITLEMENT_IDS = [
@@ -39,13 +40,20 @@ export const ENTITLEMENT_IDS = [
 ] as const;
 export type EntitlementId = (typeof ENTITLEMENT_IDS)[number];
 
+/**
+ * A parameter the decision read: the dated value in force and where it applies. Its clause is
+ * `citations[citationIndex]` of the same entitlement (same source, clause and text), so an answer
+ * quotes each clause once; `citation` is kept only when the parameter's own citation says more
+ * than that entry (the rule's quote of the same sentence has no `document`).
+ */
 export interface ParameterUse {
   name: string;
   value: unknown;
   unit: string;
   from: string | null;
   to: string | null;
-  citation: Citation;
+  citationIndex: number;
+  citation?: Citation;
 }
 
 export interface Entitlement {
@@ -56,9 +64,10 @@ export interface Entitlement {
   days?: number;
   minutesPerDay?: number;
   percent?: number;
-  citations: Citation[];
+  /** Frozen and shared between answers, like `parameters`. */
+  citations: readonly Citation[];
   explanation: ExplanationLine[];
-  parameters: ParameterUse[];
+  parameters: readonly ParameterUse[];
   /** Which case of the rule decided: 'base', an exception id, or null when a condition failed. */
   decidedBy: string | null;
   [extra: string]: unknown;
@@ -71,10 +80,64 @@ export interface EntitlementsOutput {
 
 type Unit = 'amountFen' | 'days' | 'minutesPerDay' | 'percent' | 'none';
 
+/** One dated entry of a parameter, prepared once per parameter set (see `compiled`). */
+interface UsedEntry {
+  readonly entry: ParamEntry;
+  readonly fromDay: number;
+  readonly toDay: number;
+  readonly name: string;
+  readonly unit: string;
+  /** The entry as reported in `parameters[]`, by citation index (made once each, frozen). */
+  readonly uses: ParameterUse[];
+  /** Position in the order of `parameters[]`: by name, then by start date (code-unit order). */
+  readonly rank: number;
+  /** Identity of the citation by source, clause and text (how `citations[]` is deduplicated). */
+  readonly cite: number;
+  /** Identity of the citation with every field. */
+  readonly full: number;
+}
+
+interface CompiledParam {
+  readonly entries: readonly UsedEntry[];
+  /** "2023-01-01至2025-12-31" style description of where the parameter is in force. */
+  readonly windows: { readonly zh: string; readonly en: string };
+}
+
+/** `citations` and `parameters` of an entitlement: a function of its rule and the entries read. */
+interface Sources {
+  readonly citations: readonly Citation[];
+  readonly parameters: readonly ParameterUse[];
+}
+
+/** A node of the tree of entry sequences read by one rule (see `sourcesOf`). */
+interface SourcesNode {
+  readonly next: Map<UsedEntry, SourcesNode>;
+  sources: Sources | null;
+}
+
+/** What depends only on the parameter set, prepared once: look-ups, reported entries, citations. */
+interface Compiled {
+  readonly params: ReadonlyMap<string, CompiledParam>;
+  /** Citation identities (`UsedEntry.cite`, `.full`) of each rule's own clause. */
+  readonly ruleCite: Readonly<Record<EntitlementId, number>>;
+  readonly ruleFull: Readonly<Record<EntitlementId, number>>;
+  /** Per rule, the sources made so far for each sequence of entries read (bounded, see below). */
+  readonly sources: Map<EntitlementId, SourcesNode>;
+  kept: number;
+}
+
+/**
+ * How many source lists one parameter set keeps. A rule reads a handful of a few dozen dated
+ * entries, so real use stays far below this; the bound only guards against an odd reform.
+ */
+const MAX_KEPT_SOURCES = 10_000;
+
 interface Ctx {
   P: ParameterSet;
+  K: Compiled;
   fam: Family;
-  used: Map<string, ParameterUse>;
+  /** Parameter entries read while deciding the current entitlement, in first-use order. */
+  used: UsedEntry[];
   year: number;
   yearStart: number;
   yearEnd: number;
@@ -83,24 +146,103 @@ interface Ctx {
   birth: Birth;
   role: Role;
   parent: ParentInput | null;
+  /** National-subsidy months of `child` in `year`, once computed for this context. */
+  months: NationalMonths | null;
 }
 
 const T = (zh: string, en: string) => ({ zh, en });
 
-function use(c: Ctx, name: string, day: number): ParamEntry | undefined {
-  const e = entryAt(c.P, name, day);
-  if (e) {
-    const p = getParameter(c.P, name);
-    c.used.set(`${name}@${e.fromDay}`, {
-      name,
-      value: e.value,
-      unit: p.unit,
-      from: e.from,
-      to: e.to,
-      citation: e.citation,
+function citeKey(c: Citation): string {
+  return `${c.source}|${c.clause ?? ''}|${c.text}`;
+}
+
+/**
+ * Parameter sets are immutable once built (`compileParameters` and `applyReform` return new
+ * ones), so what depends only on them is prepared once per set and kept beside it.
+ */
+const COMPILED = new WeakMap<ParameterSet, Compiled>();
+
+function compile(P: ParameterSet): Compiled {
+  const idOf = (ids: Map<string, number>, k: string) => {
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(k, id);
+    }
+    return id;
+  };
+  const citeIds = new Map<string, number>();
+  const fullIds = new Map<string, number>();
+  const citeId = (c: Citation) => idOf(citeIds, citeKey(c));
+  const fullId = (c: Citation) =>
+    idOf(fullIds, JSON.stringify([c.source, c.clause, c.text, c.grade, c.document]));
+  const ruleCite = {} as Record<EntitlementId, number>;
+  const ruleFull = {} as Record<EntitlementId, number>;
+  for (const id of ENTITLEMENT_IDS) {
+    ruleCite[id] = citeId(RULE_CITATIONS[id]);
+    ruleFull[id] = fullId(RULE_CITATIONS[id]);
+  }
+  // Report order of parameters: code-unit order of name, then start date (names are ASCII,
+  // dates ISO), ranked once here instead of sorting strings on every answer.
+  const ranked: Array<{ entry: { rank: number }; key: string }> = [];
+  const params = new Map<string, CompiledParam>();
+  for (const [name, param] of P.params) {
+    const entries = param.entries.map((e) => {
+      const u = {
+        entry: e,
+        fromDay: e.fromDay,
+        toDay: e.toDay,
+        name,
+        unit: param.unit,
+        uses: [],
+        rank: 0,
+        cite: citeId(e.citation),
+        full: fullId(e.citation),
+      };
+      markShared(e.citation);
+      ranked.push({ entry: u, key: `${name}\u0000${e.from ?? ''}` });
+      return u;
+    });
+    params.set(name, {
+      entries,
+      windows: {
+        zh: param.entries.map((e) => `${e.from ?? '不限'}至${e.to ?? '今'}`).join('、'),
+        en: param.entries.map((e) => `${e.from ?? 'any date'} to ${e.to ?? 'now'}`).join(', '),
+      },
     });
   }
-  return e;
+  ranked.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  ranked.forEach((r, i) => {
+    r.entry.rank = i > 0 && r.key === ranked[i - 1].key ? ranked[i - 1].entry.rank : i;
+  });
+  return { params, ruleCite, ruleFull, sources: new Map(), kept: 0 };
+}
+
+function compiled(P: ParameterSet): Compiled {
+  let k = COMPILED.get(P);
+  if (!k) {
+    k = compile(P);
+    COMPILED.set(P, k);
+  }
+  return k;
+}
+
+function param(c: Ctx, name: string): CompiledParam {
+  const p = c.K.params.get(name);
+  if (!p) throw new ParameterError(`unknown parameter ${name}`);
+  return p;
+}
+
+function use(c: Ctx, name: string, day: number): ParamEntry | undefined {
+  const es = param(c, name).entries;
+  for (let i = 0; i < es.length; i++) {
+    const u = es[i];
+    if (day >= u.fromDay && day <= u.toDay) {
+      if (!c.used.includes(u)) c.used.push(u);
+      return u.entry;
+    }
+  }
+  return undefined;
 }
 
 function num(c: Ctx, name: string, day: number): number | undefined {
@@ -122,21 +264,9 @@ function yuan(fen: number): string {
 
 /** "2023-01-01–2025-12-31" style description of where a parameter is in force. */
 function windows(c: Ctx, name: string): { zh: string; en: string } {
-  const param = getParameter(c.P, name);
-  const es = param.entries;
-  for (const e of es) {
-    c.used.set(`${name}@${e.fromDay}`, {
-      name,
-      value: e.value,
-      unit: param.unit,
-      from: e.from,
-      to: e.to,
-      citation: e.citation,
-    });
-  }
-  const zh = es.map((e) => `${e.from ?? '不限'}至${e.to ?? '今'}`).join('、');
-  const en = es.map((e) => `${e.from ?? 'any date'} to ${e.to ?? 'now'}`).join(', ');
-  return { zh, en };
+  const p = param(c, name);
+  for (const u of p.entries) if (!c.used.includes(u)) c.used.push(u);
+  return p.windows;
 }
 
 function inKunming(c: Ctx, area: string | null, day: number): boolean {
@@ -352,8 +482,17 @@ const localAllowance: RuleDef<Ctx, number> = {
   ],
 };
 
+interface NationalMonths {
+  first: number;
+  last: number;
+  sum: number;
+}
+
 /** Eligible months (month indexes) of the national subsidy within the year of asOf. */
-function nationalMonths(c: Ctx): { first: number; last: number; sum: number } {
+function nationalMonths(c: Ctx): NationalMonths {
+  // The rule asks for these several times (test, text, amount, months); the context is one
+  // child in one year, and the parameters read are recorded on the first call.
+  if (c.months !== null) return c.months;
   const limit = must(c, 'national_subsidy.age_limit_years', c.fam.asOfDay);
   const lo = Math.max(monthIndexOfDay(c.child.birthDay), c.year * 12);
   const hi = Math.min(monthIndexOfDay(anniversaryDay(c.child.birthDay, limit)) - 1, c.year * 12 + 11);
@@ -367,7 +506,8 @@ function nationalMonths(c: Ctx): { first: number; last: number; sum: number } {
     if (first < 0) first = m;
     last = m;
   }
-  return { first, last, sum };
+  c.months = { first, last, sum };
+  return c.months;
 }
 
 const nationalSubsidy: RuleDef<Ctx, number> = {
@@ -1228,9 +1368,87 @@ const RULE_CITATIONS: Record<EntitlementId, Citation> = {
     grade: 'P',
   },
 };
+for (const c of Object.values(RULE_CITATIONS)) share(c);
 
-function citeKey(c: Citation): string {
-  return `${c.source}|${c.clause ?? ''}|${c.text}`;
+const AMOUNT_NOT_POSITIVE: ExplanationLine = share({
+  condition: 'amount_is_positive',
+  holds: false,
+  zh: '本期应发金额（天数）为零，故不享受',
+  en: 'Nothing is due for the period, so not eligible',
+});
+
+function byRank(a: UsedEntry, b: UsedEntry): number {
+  return a.rank - b.rank;
+}
+
+/** The entry as reported, made once per citation index (and whether its own citation is needed). */
+function reportedUse(u: UsedEntry, citationIndex: number, sameCitation: boolean): ParameterUse {
+  const slot = citationIndex * 2 + (sameCitation ? 0 : 1);
+  let p = u.uses[slot];
+  if (p === undefined) {
+    const e = u.entry;
+    const o: ParameterUse = {
+      name: u.name,
+      value: e.value,
+      unit: u.unit,
+      from: e.from,
+      to: e.to,
+      citationIndex,
+    };
+    if (!sameCitation) o.citation = e.citation;
+    p = share(o);
+    u.uses[slot] = p;
+  }
+  return p;
+}
+
+function makeSources(K: Compiled, id: EntitlementId, used: readonly UsedEntry[]): Sources {
+  const parameters = new Array<ParameterUse>(used.length);
+  // The rule's own clause first, then each parameter's, once each (by source, clause and text).
+  const citations: Citation[] = [RULE_CITATIONS[id]];
+  const cites = [K.ruleCite[id]];
+  const fulls = [K.ruleFull[id]];
+  for (let i = 0; i < used.length; i++) {
+    const u = used[i];
+    let ci = cites.indexOf(u.cite);
+    if (ci < 0) {
+      ci = cites.length;
+      cites.push(u.cite);
+      fulls.push(u.full);
+      citations.push(u.entry.citation);
+    }
+    parameters[i] = reportedUse(u, ci, fulls[ci] === u.full);
+  }
+  return { citations, parameters };
+}
+
+/**
+ * The sources of an entitlement depend only on its rule and the entries it read (in report
+ * order), never on the family itself, so each combination is made once per parameter set and
+ * its arrays are shared (frozen) between answers.
+ */
+function sourcesOf(K: Compiled, id: EntitlementId, used: readonly UsedEntry[]): Sources {
+  let node = K.sources.get(id) as SourcesNode;
+  if (node === undefined) {
+    node = { next: new Map(), sources: null };
+    K.sources.set(id, node);
+  }
+  for (const u of used) {
+    let n: SourcesNode | undefined = node.next.get(u);
+    if (n === undefined) {
+      if (K.kept >= MAX_KEPT_SOURCES) return makeSources(K, id, used);
+      n = { next: new Map(), sources: null };
+      node.next.set(u, n);
+    }
+    node = n;
+  }
+  if (node.sources === null) {
+    if (K.kept >= MAX_KEPT_SOURCES) return makeSources(K, id, used);
+    const made = makeSources(K, id, used);
+    node.sources = { citations: share(made.citations), parameters: share(made.parameters) };
+    K.kept++;
+  }
+  return node.sources;
 }
 
 function entry(
@@ -1241,45 +1459,25 @@ function entry(
   c: Ctx,
   extra?: (c: Ctx, eligible: boolean) => Record<string, unknown>,
 ): Entitlement {
-  c.used = new Map();
+  c.used = [];
   const d = decide(rule, c);
   const value = d.value ?? 0;
   const eligible = d.conditionsHold && value > 0;
   const explanation = d.explanation;
-  if (d.conditionsHold && value <= 0) {
-    explanation.push({
-      condition: 'amount_is_positive',
-      holds: false,
-      zh: '本期应发金额（天数）为零，故不享受',
-      en: 'Nothing is due for the period, so not eligible',
-    });
-  }
-  // Code-unit order (names are ASCII, dates ISO): deterministic, and far cheaper than
-  // localeCompare on the calculator's hot path.
-  const key = (p: ParameterUse) => `${p.name}\u0000${p.from ?? ''}`;
-  const parameters = [...c.used.values()].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
-  const seen = new Set<string>();
-  const citations: Citation[] = [];
-  for (const ci of [RULE_CITATIONS[id], ...parameters.map((p) => p.citation)]) {
-    const k = citeKey(ci);
-    if (!seen.has(k)) {
-      seen.add(k);
-      citations.push(ci);
-    }
-  }
+  if (d.conditionsHold && value <= 0) explanation.push(AMOUNT_NOT_POSITIVE);
+  const sources = sourcesOf(c.K, id, c.used.sort(byRank));
   const out: Record<string, unknown> = { id, subject, eligible };
   if (unit !== 'none') out[unit] = eligible ? value : 0;
-  Object.assign(out, extra ? extra(c, eligible) : {});
-  out.citations = citations;
+  if (extra) Object.assign(out, extra(c, eligible));
+  out.citations = sources.citations;
   out.explanation = explanation;
-  out.parameters = parameters;
+  out.parameters = sources.parameters;
   out.decidedBy = d.decidedBy;
   return out as Entitlement;
 }
+
+/** Output order: the contract's ids, then the project's. */
+const ID_ORDER = Object.fromEntries(ENTITLEMENT_IDS.map((id, i) => [id, i])) as Record<EntitlementId, number>;
 
 /**
  * Every entitlement for a validated input. Pure; throws RuleConflictError / NoRuleAppliesError
@@ -1290,8 +1488,9 @@ export function entitlementsFor(input: EntitlementInput, P: ParameterSet): Entit
   const year = yearOfDay(fam.asOfDay);
   const base: Ctx = {
     P,
+    K: compiled(P),
     fam,
-    used: new Map(),
+    used: [],
     year,
     yearStart: daysFromCivil(year, 1, 1),
     yearEnd: daysFromCivil(year, 12, 31),
@@ -1300,6 +1499,7 @@ export function entitlementsFor(input: EntitlementInput, P: ParameterSet): Entit
     birth: undefined as unknown as Birth,
     role: 'mother',
     parent: null,
+    months: null,
   };
   const out: Entitlement[] = [];
   const perChild = (
@@ -1383,8 +1583,7 @@ export function entitlementsFor(input: EntitlementInput, P: ParameterSet): Entit
         }))
       : [],
   }));
-  const order = new Map<string, number>(ENTITLEMENT_IDS.map((id, i) => [id, i]));
-  out.sort((a, b) => (order.get(a.id) as number) - (order.get(b.id) as number));
+  out.sort((a, b) => ID_ORDER[a.id] - ID_ORDER[b.id]);
   return { asOf: input.asOf, entitlements: out };
 }
 

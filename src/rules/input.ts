@@ -223,9 +223,25 @@ function typeOk(s: Spec, v: unknown): boolean {
   }
 }
 
+/** The fields of an object spec as a list, made once (validation walks it for every input). */
+const FIELD_LISTS = new WeakMap<Spec, Array<[string, Spec]>>();
+
+function fieldList(s: Spec & { type: 'object' }): Array<[string, Spec]> {
+  let l = FIELD_LISTS.get(s);
+  if (!l) {
+    l = Object.entries(s.fields);
+    FIELD_LISTS.set(s, l);
+  }
+  return l;
+}
+
+/**
+ * Walks the input against the spec. `path` is the current location, extended and restored in
+ * place; the JSON pointer is only built when there is an issue to report.
+ */
 function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]): void {
-  const p = pointer(path);
   if (!typeOk(s, v)) {
+    const p = pointer(path);
     const t = TYPE_NAMES[s.type];
     out.push(
       issue('input.invalid_type', p, `类型错误：应为${t.zh}`, `Wrong type: expected ${t.en}`, {
@@ -240,7 +256,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
         out.push(
           issue(
             'input.invalid_date',
-            p,
+            pointer(path),
             `不是有效的日期（应为 YYYY-MM-DD 格式的真实日期）：${v}`,
             `Not a valid calendar date (expected a real YYYY-MM-DD date): ${v}`,
             { value: v },
@@ -253,7 +269,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
         out.push(
           issue(
             'input.invalid_area_code',
-            p,
+            pointer(path),
             `不是6位行政区划代码（GB/T 2260）：${v}`,
             `Not a 6-digit area code (GB/T 2260): ${v}`,
             { value: v },
@@ -266,7 +282,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
         out.push(
           issue(
             'input.invalid_value',
-            p,
+            pointer(path),
             `取值无效，应为 ${s.values.join('、')} 之一`,
             `Invalid value: expected one of ${s.values.join(', ')}`,
             { allowed: s.values },
@@ -279,7 +295,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
         out.push(
           issue(
             'input.invalid_integer',
-            p,
+            pointer(path),
             `应为 ${s.min} 到 ${s.max} 之间的整数`,
             `Expected an integer from ${s.min} to ${s.max}`,
             { min: s.min, max: s.max },
@@ -291,13 +307,23 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
       const a = v as unknown[];
       if (a.length > s.maxItems) {
         out.push(
-          issue('input.too_many_items', p, `最多 ${s.maxItems} 项`, `At most ${s.maxItems} items`, {
-            maxItems: s.maxItems,
-          }),
+          issue(
+            'input.too_many_items',
+            pointer(path),
+            `最多 ${s.maxItems} 项`,
+            `At most ${s.maxItems} items`,
+            {
+              maxItems: s.maxItems,
+            },
+          ),
         );
         return;
       }
-      for (let i = 0; i < a.length; i++) check(s.items, a[i], [...path, i], out);
+      for (let i = 0; i < a.length; i++) {
+        path.push(i);
+        check(s.items, a[i], path, out);
+        path.pop();
+      }
       return;
     }
     case 'object': {
@@ -309,7 +335,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           );
         }
       }
-      for (const [k, fs] of Object.entries(s.fields)) {
+      for (const [k, fs] of fieldList(s)) {
         if (o[k] === undefined) {
           if (fs.required) {
             out.push(
@@ -323,7 +349,9 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           }
           continue;
         }
-        check(fs, o[k], [...path, k], out);
+        path.push(k);
+        check(fs, o[k], path, out);
+        path.pop();
       }
     }
   }

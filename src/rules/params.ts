@@ -25,8 +25,9 @@ export interface ParamEntry {
   to: string | null;
   fromDay: number;
   toDay: number;
-  /** Money values are held in fen (integers) whatever unit the file declares. */
+  /** Money values are held in fen (integers) whatever unit the file declares. Frozen. */
   value: ParamValue;
+  /** Frozen. */
   citation: Citation;
   note?: string;
 }
@@ -173,6 +174,15 @@ function compileCitation(c: unknown, where: string): Citation {
   return out;
 }
 
+/** Compiled values and citations are frozen: a parameter set never changes once built. */
+function frozen(v: ParamValue): ParamValue {
+  if (typeof v === 'object') {
+    if (Array.isArray(v)) for (const x of v) if (Array.isArray(x)) Object.freeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 function compileEntries(name: string, kind: Kind, unit: string, values: unknown): ParamEntry[] {
   if (!Array.isArray(values) || values.length === 0)
     throw new ParameterError(`${name}: values must be a list`);
@@ -189,8 +199,8 @@ function compileEntries(name: string, kind: Kind, unit: string, values: unknown)
       to,
       fromDay,
       toDay,
-      value: compileValue(kind, e.value, unit, `${where}.value`),
-      citation: compileCitation(e.citation, `${where}.citation`),
+      value: frozen(compileValue(kind, e.value, unit, `${where}.value`)),
+      citation: Object.freeze(compileCitation(e.citation, `${where}.citation`)),
     };
     if (typeof e.note === 'string') entry.note = e.note;
     return entry;

@@ -4,6 +4,7 @@
  * conflict, and a rule whose base case is absent with no exception applying has no answer — both
  * are errors, never silent defaults.
  */
+import { share } from './shared.ts';
 
 /** One line of an explanation: a condition, whether it held, and why, in both languages. */
 export interface ExplanationLine {
@@ -16,7 +17,10 @@ export interface ExplanationLine {
 export interface Condition<C> {
   id: string;
   test(c: C): boolean;
-  /** Text for the explanation, given whether the condition held. */
+  /**
+   * Text for the explanation, given whether the condition held. Pure, and reads the context only
+   * through its properties: a text that reads none is computed once and its line shared.
+   */
   text(c: C, holds: boolean): { zh: string; en: string };
 }
 
@@ -65,7 +69,54 @@ export interface Decision<V> {
   explanation: ExplanationLine[];
 }
 
+/** A context that throws on any look at it: the probe for texts that do not depend on it. */
+const PROBE: unknown = new Proxy(
+  {},
+  {
+    get() {
+      throw PROBE_READ;
+    },
+    has() {
+      throw PROBE_READ;
+    },
+    ownKeys() {
+      throw PROBE_READ;
+    },
+    getOwnPropertyDescriptor() {
+      throw PROBE_READ;
+    },
+    getPrototypeOf() {
+      throw PROBE_READ;
+    },
+  },
+);
+const PROBE_READ = new Error('the explanation reads its context');
+
+/** Per condition: the line for `holds` false and true when its text does not read the context. */
+const FIXED_LINES = new WeakMap<object, [ExplanationLine | null, ExplanationLine | null]>();
+
+function fixedLine<C>(cond: Condition<C>, holds: boolean): ExplanationLine | null {
+  let pair = FIXED_LINES.get(cond);
+  if (pair === undefined) {
+    // Texts are pure: one that reads nothing of the context says the same for every family, so
+    // its line is made once and shared between answers.
+    const probe = (h: boolean): ExplanationLine | null => {
+      try {
+        const t = cond.text(PROBE as C, h);
+        return share({ condition: cond.id, holds: h, zh: t.zh, en: t.en });
+      } catch {
+        return null;
+      }
+    };
+    pair = [probe(false), probe(true)];
+    FIXED_LINES.set(cond, pair);
+  }
+  return pair[holds ? 1 : 0];
+}
+
 function line<C>(cond: Condition<C>, c: C, holds: boolean): ExplanationLine {
+  const fixed = fixedLine(cond, holds);
+  if (fixed !== null) return fixed;
   const t = cond.text(c, holds);
   return { condition: cond.id, holds, zh: t.zh, en: t.en };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import contractFamily from '../../../../policy/examples/contract-family.json' with { type: 'json' };
+import { computeEntitlements } from '../../../rules/index.ts';
+import { loadParameters } from '../../../rules/load.ts';
 import { createTestServer, type TestServer } from '../../test-support.ts';
 
 let ts: TestServer;
@@ -31,6 +33,10 @@ describe('POST /api/v1/entitlements', () => {
   it('answers without sign-in with the same document as the CLI', async () => {
     const r = await ts.request({ method: 'POST', url: '/api/v1/entitlements', body: example });
     expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    // the route writes its own bytes (json.ts): exactly the engine's answer as JSON
+    const engine = computeEntitlements(example, loadParameters());
+    expect(engine.ok && r.body === JSON.stringify(engine.value)).toBe(true);
     const body = r.json();
     const subsidy = body.entitlements.find(
       (e: { id: string; subject: string }) => e.id === 'one_time_birth_subsidy' && e.subject === 'child:1',
