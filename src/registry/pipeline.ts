@@ -667,7 +667,11 @@ class ImportRun {
       this.count(r.areaCode).total++;
     }
 
-    // Classify against what is stored (and against earlier rows of this batch).
+    // Classify against what is stored (and against earlier rows of this batch). One primary-key
+    // probe per record (lateral, not flattened): with `record_id = any(5,000 ids)` and no fresh
+    // statistics — the file's own rows are uncommitted, so never analyzed — the planner used the
+    // key only for feed_id and filtered every stored row of the feed against the array, which
+    // made a full-scale file quadratic (0.9 s a batch at 7 M rows).
     const known = new Map<
       string,
       { updatedAt: string; hash: string; personId: number | null; linked: boolean }
@@ -679,8 +683,9 @@ class ImportRun {
         row_hash: string;
         person_id: number | null;
       }>`
-        select record_id, updated_at::text as updated_at, row_hash, person_id from source_record
-        where feed_id = ${spec.id} and record_id = any(${arrayLiteral(valid.map((v) => v.recordId))}::text[])`.execute(
+        select s.record_id, s.updated_at::text as updated_at, s.row_hash, s.person_id
+        from unnest(${arrayLiteral(valid.map((v) => v.recordId))}::text[]) as r(id)
+        cross join lateral (select * from source_record s where s.feed_id = ${spec.id} and s.record_id = r.id offset 0) s`.execute(
         this.trx,
       );
       for (const s of stored.rows)
@@ -762,8 +767,11 @@ class ImportRun {
     const certLinks = new Map<string, number>();
     if (needCert.length) {
       const rows = await sql<{ record_id: string; person_id: number }>`
-        select record_id, person_id from source_record where feed_id = 'health-birth-certificates'
-        and person_id is not null and record_id = any(${arrayLiteral(needCert.map((w) => w.mapped.subject.certificateNo!))}::text[])`.execute(
+        select s.record_id, s.person_id
+        from unnest(${arrayLiteral(needCert.map((w) => w.mapped.subject.certificateNo!))}::text[]) as r(id)
+        cross join lateral (select * from source_record s where s.feed_id = 'health-birth-certificates'
+          and s.record_id = r.id offset 0) s
+        where s.person_id is not null`.execute(
         this.trx,
       );
       for (const r of rows.rows) certLinks.set(r.record_id, Number(r.person_id));
