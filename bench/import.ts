@@ -7,7 +7,7 @@
  *   npm run bench:import -- --scale 0.05
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,7 +26,11 @@ function arg(name: string, dflt: string): string {
   return i > 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 }
 
-const scale = Number(arg('scale', '1'));
+// With --dir, the scale is the one the folder was generated at (its summary.json).
+const dirGiven = arg('dir', '');
+const scale = dirGiven
+  ? Number((JSON.parse(readFileSync(join(dirGiven, 'summary.json'), 'utf8')) as { scale: number }).scale)
+  : Number(arg('scale', '1'));
 const seed = Number(arg('seed', '1'));
 const admin = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL;
 if (!admin) {
@@ -42,7 +46,7 @@ const sampler = setInterval(() => {
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // 1. The city's feeds.
-const given = arg('dir', '');
+const given = dirGiven;
 const dir = given || mkdtempSync(join(tmpdir(), 'junheng-bench-city-'));
 let generateMs = 0;
 if (!given) {
