@@ -5,75 +5,11 @@
  *
  *   node --import tsx bench/xlsx.ts /tmp/city001/social-security-cards.xlsx
  */
-import { createReadStream, statSync } from 'node:fs';
-import ExcelJS from 'exceljs';
+import { statSync } from 'node:fs';
+import { exceljsRows } from '../src/registry/xlsx-exceljs.ts';
 import { readXlsxRows, type XlsxProgress } from '../src/registry/xlsx-reader.ts';
 
 type Row = { row: number; values: (string | null)[] };
-
-/** exceljs cell values as text, as the earlier exceljs-based `xlsxRows` turned them. */
-function cellText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v === '' ? null : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as { text?: unknown; result?: unknown; richText?: Array<{ text: string }> };
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (o.text !== undefined) return cellText(o.text);
-    if (o.result !== undefined) return cellText(o.result);
-  }
-  return String(v);
-}
-
-/** As `patchUtf8Decoding` in src/registry/reader.ts: text decoded across inflated chunks. */
-function patchUtf8Decoding(reader: unknown): void {
-  const r = reader as {
-    _parseWorksheet(it: AsyncIterable<unknown>, n: number): unknown;
-    _parseSharedStrings(entry: { setEncoding?(e: string): void }): unknown;
-  };
-  const sheet = r._parseWorksheet.bind(r);
-  r._parseWorksheet = (it, n) => sheet(decodeUtf8(it), n);
-  const shared = r._parseSharedStrings.bind(r);
-  r._parseSharedStrings = (entry) => {
-    entry.setEncoding?.('utf8');
-    return shared(entry);
-  };
-}
-
-async function* decodeUtf8(it: AsyncIterable<unknown>): AsyncGenerator<string> {
-  const d = new TextDecoder('utf-8');
-  for await (const c of it) yield typeof c === 'string' ? c : d.decode(c as Uint8Array, { stream: true });
-  const tail = d.decode();
-  if (tail) yield tail;
-}
-
-/** Trailing nulls dropped; null for a row without a value (our reader leaves those out). */
-function tidy(values: (string | null)[]): (string | null)[] | null {
-  let n = values.length;
-  while (n > 0 && values[n - 1] === null) n--;
-  return n > 0 ? values.slice(0, n) : null;
-}
-
-/** The first worksheet's rows as exceljs reads them, values as `cellText` turns them into text. */
-async function* viaExceljs(file: string): AsyncGenerator<Row> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(file, { highWaterMark: 1 << 16 }), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  } as never);
-  patchUtf8Decoding(reader);
-  for await (const ws of reader as unknown as AsyncIterable<
-    AsyncIterable<{ number: number; values: unknown[] }>
-  >) {
-    for await (const row of ws) {
-      yield { row: row.number, values: Array.from((row.values ?? []).slice(1), cellText) };
-    }
-    break; // the first worksheet only
-  }
-}
 
 function viaOurs(file: string): AsyncGenerator<Row> {
   const progress: XlsxProgress = { bytesRead: 0, totalBytes: 0 };
@@ -106,25 +42,21 @@ const runs = Math.max(1, Number(arg('runs', '1')));
 let ex = { rows: 0, ms: Number.POSITIVE_INFINITY };
 let ours = { rows: 0, ms: Number.POSITIVE_INFINITY };
 for (let i = 0; i < runs; i++) {
-  const a = await timed(viaExceljs(file));
+  const a = await timed(exceljsRows(file));
   if (a.ms < ex.ms) ex = a;
   const b = await timed(viaOurs(file));
   if (b.ms < ours.ms) ours = b;
 }
 
-// Every row compared, both readers in step (rows without a value skipped on exceljs's side).
+// Every row compared, both readers in step.
 const mismatches: { row: number; exceljs: (string | null)[] | null; ours: (string | null)[] | null }[] = [];
 let nMismatch = 0;
 let compared = 0;
-const itA = viaExceljs(file)[Symbol.asyncIterator]();
+const itA = exceljsRows(file)[Symbol.asyncIterator]();
 const itB = viaOurs(file)[Symbol.asyncIterator]();
 for (;;) {
-  let a = await itA.next();
-  let va = a.done ? null : tidy(a.value.values);
-  while (!a.done && va === null) {
-    a = await itA.next();
-    va = a.done ? null : tidy(a.value.values);
-  }
+  const a = await itA.next();
+  const va = a.done ? null : a.value.values;
   const b = await itB.next();
   if (a.done && b.done) break;
   compared++;

@@ -1,9 +1,10 @@
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exceljsRows } from './xlsx-exceljs.ts';
 import { readXlsxRows, XlsxError, type XlsxProgress } from './xlsx-reader.ts';
 
 type Row = { row: number; values: (string | null)[] };
@@ -35,61 +36,11 @@ async function failure(file: string): Promise<XlsxError> {
 // ---------------------------------------------------------------------------------------------
 // exceljs: writes the fixtures and is the reference reading
 
-/** As `cellText` in reader.ts, plus error cells ({ error: '#N/A' } → '#N/A'). */
-function cellText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v === '' ? null : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as { text?: unknown; result?: unknown; error?: unknown; richText?: Array<{ text: string }> };
-    if (o.richText) return o.richText.map((r) => r.text).join('');
-    if (o.text !== undefined) return cellText(o.text);
-    if (o.result !== undefined) return cellText(o.result);
-    if (o.error !== undefined) return cellText(o.error);
-  }
-  return String(v);
-}
-
-/** exceljs's streaming reading of the first worksheet, patched as reader.ts does (UTF-8 across chunks). */
-async function exceljsRows(file: string): Promise<Row[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(file), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  } as never);
-  const r = reader as unknown as {
-    _parseWorksheet(it: AsyncIterable<unknown>, n: number): unknown;
-    _parseSharedStrings(entry: { setEncoding?(e: string): void }): unknown;
-  };
-  const sheet = r._parseWorksheet.bind(r);
-  r._parseWorksheet = (it, n) => sheet(decodeUtf8(it), n);
-  const shared = r._parseSharedStrings.bind(r);
-  r._parseSharedStrings = (entry) => {
-    entry.setEncoding?.('utf8');
-    return shared(entry);
-  };
+/** exceljs's reading of the whole first worksheet (the reference). */
+async function theirRows(file: string): Promise<Row[]> {
   const rows: Row[] = [];
-  for await (const ws of reader as unknown as AsyncIterable<
-    AsyncIterable<{ number: number; values: unknown[] }>
-  >) {
-    for await (const row of ws) {
-      const values = Array.from((row.values ?? []).slice(1), cellText);
-      while (values.length > 0 && values[values.length - 1] === null) values.pop();
-      if (values.length > 0) rows.push({ row: row.number, values });
-    }
-    break;
-  }
+  for await (const r of exceljsRows(file)) rows.push(r);
   return rows;
-}
-
-async function* decodeUtf8(it: AsyncIterable<unknown>): AsyncGenerator<string> {
-  const d = new TextDecoder('utf-8');
-  for await (const c of it) yield typeof c === 'string' ? c : d.decode(c as Uint8Array, { stream: true });
-  const tail = d.decode();
-  if (tail) yield tail;
 }
 
 const HEADER = ['编号', '姓名地址', '符号', '数值', '布尔', '空', '大数', '公式', '公式文本', '错误', '日期'];
@@ -162,7 +113,7 @@ describe('readXlsxRows on files written by exceljs', () => {
       const file = join(dir, `${mode}.xlsx`);
       await writeFixture(file, mode);
       const ours = await readAll(file);
-      const theirs = await exceljsRows(file);
+      const theirs = await theirRows(file);
       expect(ours.length).toBe(ROWS + 1);
       expect(ours).toEqual(theirs);
 
