@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { AuditRow, AuditVerify } from '../api/types.ts';
+import { PageHeader } from '../components/page-header.tsx';
 import { currentLanguage } from '../i18n/index.ts';
 import { managementAreaLabel } from '../lib/area-names.ts';
 import { formatDateTime, formatInt } from '../lib/format.ts';
@@ -212,13 +213,7 @@ export default function AuditPage() {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('audit.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('audit.subtitle')}</Typography.Text>
-        </div>
+      <PageHeader title={t('audit.title')} subtitle={t('audit.subtitle')}>
         <Button
           type="primary"
           icon={<SafetyCertificateOutlined />}
@@ -228,7 +223,7 @@ export default function AuditPage() {
         >
           {t('audit.verify')}
         </Button>
-      </div>
+      </PageHeader>
       {verify && <VerifyResult result={verify} onClose={() => setVerify(null)} />}
       {verifyError !== null && (
         <Alert

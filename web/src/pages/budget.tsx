@@ -26,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Area, BudgetResult, BudgetYear, Job, Reform } from '../api/types.ts';
 import type { ChartOption } from '../components/echart.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage, type Language } from '../i18n/index.ts';
 import { areaCash, budgetWorkbook, programmeIds, type SheetSpec } from '../lib/export-budget.ts';
@@ -687,14 +688,7 @@ function BudgetPage({ reforms, areas }: { reforms: Reform[]; areas: Area[] }) {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('budget.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('budget.subtitle')}</Typography.Text>
-        </div>
-      </div>
+      <PageHeader title={t('budget.title')} subtitle={t('budget.subtitle')} />
       <Card size="small" className="budget-form-card">
         <Form<FormValues>
           form={form}

@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { SlotTargetRow, SlotTargets, SlotYear } from '../api/types.ts';
 import type { MapDatum } from '../components/kunming-map.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage, type Language } from '../i18n/index.ts';
 import { areaShortName } from '../lib/area-names.ts';
@@ -284,13 +285,7 @@ function TargetsView({ data }: { data: SlotTargets }) {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('childcare.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('childcare.subtitle')}</Typography.Text>
-        </div>
+      <PageHeader title={t('childcare.title')} subtitle={t('childcare.subtitle')}>
         <Space wrap className="no-print">
           <Button
             icon={<DownloadOutlined />}
@@ -304,7 +299,7 @@ function TargetsView({ data }: { data: SlotTargets }) {
             {t('childcare.print')}
           </Button>
         </Space>
-      </div>
+      </PageHeader>
       <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
         {t('childcare.source', { clause: data.source.clause })} — {data.source.text}
         <br />

@@ -24,6 +24,7 @@ import { Link } from 'react-router-dom';
 import { ApiError, api } from '../api/client.ts';
 import type { PersonSearch, RegistryPerson } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage } from '../i18n/index.ts';
 import { managementAreaLabel, managementAreas } from '../lib/area-names.ts';
@@ -330,16 +331,10 @@ export default function PersonSearchPage() {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('search.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('search.subtitle', { scope: user?.areaName ?? t('header.cityWide') })}
-          </Typography.Text>
-        </div>
-      </div>
+      <PageHeader
+        title={t('search.title')}
+        subtitle={t('search.subtitle', { scope: user?.areaName ?? t('header.cityWide') })}
+      />
       <Card size="small" className="search-card">
         <Form<SearchValues>
           form={form}

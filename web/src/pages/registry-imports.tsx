@@ -33,6 +33,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import type { Feed, ImportReject, ImportState, ImportStatus } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage, type Language } from '../i18n/index.ts';
 import { downloadBlob } from '../lib/export-slot-targets.ts';
@@ -580,14 +581,7 @@ function ImportsPage({ feeds }: { feeds: Feed[] }) {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('imports.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('imports.subtitle')}</Typography.Text>
-        </div>
-      </div>
+      <PageHeader title={t('imports.title')} subtitle={t('imports.subtitle')} />
       <Card size="small" className="imports-card imports-form-card">
         <Form layout="vertical" requiredMark={false} name="import">
           <Row gutter={16}>

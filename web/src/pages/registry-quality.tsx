@@ -20,6 +20,7 @@ import { api } from '../api/client.ts';
 import type { Quality, QualityRow } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.tsx';
 import type { ChartOption } from '../components/echart.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage } from '../i18n/index.ts';
 import { managementAreaLabel, managementAreas } from '../lib/area-names.ts';
@@ -253,19 +254,14 @@ export default function RegistryQualityPage() {
 
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('quality.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">
-            {t('quality.subtitle', { scope: user?.areaName ?? t('header.cityWide') })}
-          </Typography.Text>
-        </div>
+      <PageHeader
+        title={t('quality.title')}
+        subtitle={t('quality.subtitle', { scope: user?.areaName ?? t('header.cityWide') })}
+      >
         <Button icon={<ReloadOutlined />} onClick={() => setAttempt((n) => n + 1)}>
           {t('audit.reload')}
         </Button>
-      </div>
+      </PageHeader>
       <Card size="small" className="quality-card">
         <Form layout="vertical" className="quality-filters">
           <Row gutter={16}>

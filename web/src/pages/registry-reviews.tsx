@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import type { Feed, ReviewItem } from '../api/types.ts';
+import { PageHeader } from '../components/page-header.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage, type Language } from '../i18n/index.ts';
 import { areaLabel, feedTitle, formatDateTime, placeLabel, sexLabel, sourceLabel } from '../lib/registry.ts';
@@ -255,17 +256,11 @@ function ReviewQueue({
   const [items, setItems] = useState(initial);
   return (
     <>
-      <div className="page-header">
-        <div>
-          <Typography.Title level={1} style={{ fontSize: 22 }}>
-            {t('reviews.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('reviews.subtitle')}</Typography.Text>
-        </div>
+      <PageHeader title={t('reviews.title')} subtitle={t('reviews.subtitle')}>
         <Button icon={<ReloadOutlined />} onClick={reload} data-testid="reviews-reload">
           {t('audit.reload')}
         </Button>
-      </div>
+      </PageHeader>
       <Typography.Paragraph type="secondary" data-testid="reviews-count">
         {t('reviews.count', { count: items.length })}
       </Typography.Paragraph>
