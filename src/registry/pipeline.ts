@@ -425,30 +425,8 @@ async function unnestInsert<R = Record<string, unknown>>(
   const params: RawBuilder<unknown>[] = names.map(
     (n) => sql`${arrayLiteral(cols[n][0])}::${sql.raw(cols[n][1])}[]`,
   );
-  const t = PROFILE ? performance.now() : 0;
   const q = sql<R>`${sql.raw(head)} select ${sql.raw(selectList)} from unnest(${sql.join(params)}) as u(${sql.raw(names.join(', '))}) ${sql.raw(tail)}`;
-  const rows = (await q.execute(trx)).rows;
-  if (PROFILE) {
-    prof(head.slice(0, 40), t);
-    if (process.env.JUNHENG_IMPORT_PROFILE === '2' && head.startsWith('insert into person ('))
-      console.error(
-        'person insert',
-        names.length,
-        cols[names[0]][0].length,
-        Math.round(performance.now() - t),
-      );
-  }
-  return rows;
-}
-
-const PROFILE = Boolean(process.env.JUNHENG_IMPORT_PROFILE);
-const profTimes = new Map<string, number>();
-function prof(label: string, t: number) {
-  profTimes.set(label, (profTimes.get(label) ?? 0) + performance.now() - t);
-}
-/** Per-statement timings (when JUNHENG_IMPORT_PROFILE is set). */
-export function importProfile(): Record<string, number> {
-  return Object.fromEntries([...profTimes.entries()].map(([k, v]) => [k, Math.round(v)]));
+  return (await q.execute(trx)).rows;
 }
 
 /** A batch validated, hashed, mapped and blind-indexed (ImportRun.prepare). */
@@ -605,7 +583,6 @@ class ImportRun {
    */
   prepare(rows: RawRow[]): Prepared {
     const { spec, ctx } = this;
-    const t = PROFILE ? performance.now() : 0;
     const rejects: RejectedRow[] = [];
     const valid: ValidRow[] = [];
     for (const r of rows) {
@@ -645,7 +622,6 @@ class ImportRun {
       phone(m.partner);
     }
     const rejectValues = rejects.map((r) => JSON.stringify(maskedValues(spec, r.cells)));
-    if (PROFILE) prof('prepare', t);
     return { rows: rows.length, rejects, rejectValues, valid, hashes, mapped, timely, bidxOf, phoneIdx };
   }
 
@@ -654,13 +630,6 @@ class ImportRun {
     const { rejects, valid } = prep;
     await this.drain();
     report.rows += prep.rows;
-    let t = PROFILE ? performance.now() : 0;
-    const lap = (label: string) => {
-      if (PROFILE) {
-        prof(label, t);
-        t = performance.now();
-      }
-    };
     for (const r of rejects) {
       report.rejected++;
       report.rejectsByReason[r.reason] = (report.rejectsByReason[r.reason] ?? 0) + 1;
@@ -696,7 +665,6 @@ class ImportRun {
           linked: s.person_id !== null,
         });
     }
-    lap('classify.select');
     type Work = { row: ValidRow; hash: string; mapped: Mapped; isNew: boolean };
     const work: Work[] = [];
     const workByRecord = new Map<string, Work>();
@@ -731,7 +699,6 @@ class ImportRun {
       known.set(row.recordId, { updatedAt: row.updatedAt, hash, personId: null, linked: false });
     }
 
-    lap('classify');
     // Look-ups: persons by ID number (blind index), links by birth certificate, candidates.
     const byBidx = new Map<string, PersonState>();
     const byId = new Map<number, PersonState>();
@@ -753,7 +720,6 @@ class ImportRun {
       byBidx.set(s.bidx, s);
       if (s.id !== null) byId.set(s.id, s);
     };
-    lap('lookups.prep');
     if (bidxOf.size) {
       const rows = await sql<{
         j: string;
@@ -762,7 +728,6 @@ class ImportRun {
       );
       for (const r of personRows(rows.rows)) addState(stateOf(r));
     }
-    lap('lookups.byBidx');
     const needCert = work.filter((w) => !w.mapped.subject.idNumber && w.mapped.subject.certificateNo);
     const certLinks = new Map<string, number>();
     if (needCert.length) {
@@ -771,9 +736,7 @@ class ImportRun {
         from unnest(${arrayLiteral(needCert.map((w) => w.mapped.subject.certificateNo!))}::text[]) as r(id)
         cross join lateral (select * from source_record s where s.feed_id = 'health-birth-certificates'
           and s.record_id = r.id offset 0) s
-        where s.person_id is not null`.execute(
-        this.trx,
-      );
+        where s.person_id is not null`.execute(this.trx);
       for (const r of rows.rows) certLinks.set(r.record_id, Number(r.person_id));
     }
     const needMatch = work.filter(
@@ -783,7 +746,6 @@ class ImportRun {
         w.mapped.subject.facts.name &&
         w.mapped.subject.facts.birth_date,
     );
-    lap('lookups.cert');
     const candidatesByKey = new Map<string, Candidate[]>();
     const decisions = new Map<string, { same: Set<number>; different: Set<number> }>();
     if (needMatch.length) {
@@ -845,7 +807,6 @@ class ImportRun {
       for (const r of personRows(rows.rows)) addState(stateOf(r));
     }
 
-    lap('lookups');
     // Link and merge, record by record (in file order).
     const records: PendingRecord[] = [];
     const events: PendingEvent[] = [];
@@ -1040,12 +1001,9 @@ class ImportRun {
       });
     }
 
-    lap('merge');
     await this.flushPersons(newPersons, [...byBidx.values(), ...byId.values()]);
-    lap('flushPersons');
     // The rest of the batch's writes are not waited for here: the next batch is read and
     // prepared meanwhile, and its statements start only after them (drain()).
-    const t1 = PROFILE ? performance.now() : 0;
     this.tail = this.flushRest(
       records,
       events,
@@ -1056,9 +1014,7 @@ class ImportRun {
       households,
       rejects,
       prep.rejectValues,
-    ).then(() => {
-      if (PROFILE) prof('flushRest', t1);
-    });
+    );
     // Awaited by drain(); a failure meanwhile must not count as unhandled.
     this.tail.catch(() => {});
   }
@@ -1077,10 +1033,8 @@ class ImportRun {
     );
     if (created.length) {
       const col = <T>(f: (s: PersonState) => T) => created.map(f);
-      const t = PROFILE ? performance.now() : 0;
       const idEnc = col((s) => ctx.cipher.encrypt(s.idNumber!));
       const phoneEnc = col((s) => (s.phonePlain ? ctx.cipher.encrypt(s.phonePlain) : null));
-      if (PROFILE) prof('encrypt', t);
       const rows = await unnestInsert<{ id: number; id_number_bidx: string }>(
         this.trx,
         `insert into person (area_code, street_code, id_number_enc, id_number_bidx, id_number_masked, name, sex,
