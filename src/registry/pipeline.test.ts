@@ -532,6 +532,9 @@ describe('HTTP imports and scope', () => {
     await importJobsIdle();
     const st2 = await ts.request({ method: 'GET', url: `/api/v1/imports/${bad.json().id}`, cookie: staff });
     expect(st2.json()).toMatchObject({ state: 'refused', error: { code: 'import.unreadable' } });
+    // The person is told why and what to do, in both languages.
+    expect(st2.json().error.messages.en).toContain('not an xlsx file');
+    expect(st2.json().error.messages['zh-CN']).toContain('另存为 .xlsx');
   });
 
   it('serves empty templates from the spec', async () => {

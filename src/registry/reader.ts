@@ -236,11 +236,13 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
       o = JSON.parse(t);
     } catch {
       if (isLast) throw new ImportRefused('import.truncated', { line });
-      if (!checked) throw new ImportRefused('import.unreadable', { line });
+      if (!checked)
+        throw new ImportRefused('import.unreadable', { line, reason: `line ${line} is not JSON` });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-      if (!checked) throw new ImportRefused('import.unreadable', { line });
+      if (!checked)
+        throw new ImportRefused('import.unreadable', { line, reason: `line ${line} is not a JSON object` });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
     const rec = o as Record<string, unknown>;

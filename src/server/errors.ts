@@ -90,8 +90,8 @@ export const ERRORS = {
   },
   'import.unreadable': {
     status: 422,
-    zh: '文件无法读取，整份文件未导入',
-    en: 'The file cannot be read; nothing was imported',
+    zh: '文件无法读取（{reason}），整份文件未导入。请按模板重新导出（Excel 请另存为 .xlsx）后再上传',
+    en: 'The file cannot be read ({reason}); nothing was imported. Export it again from the template (Excel: save as .xlsx) and upload it',
   },
   'import.file_required': { status: 400, zh: '请上传文件', en: 'Upload a file' },
   'import.not_found': {
