@@ -77,10 +77,21 @@ const cipher = createCipher({
 // 3. The whole import (validation, linkage, provenance, events, quality), in order.
 log('importing …');
 const t0 = performance.now();
+// On a terminal, one updating line; otherwise (a long run logged to a file) a line a minute.
+let lastLine = 0;
 const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYSTEM, dir, (p) => {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.message}`);
+  else if (performance.now() - lastLine >= 60_000) {
+    lastLine = performance.now();
+    const rss = Math.round(process.memoryUsage().rss / 1048576);
+    log(`${Math.round((lastLine - t0) / 1000)} s  ${p.message}  rss ${rss} MB`);
+  }
 });
 const importMs = performance.now() - t0;
+for (const r of reports)
+  log(
+    `${r.file}: ${r.rows} rows in ${Math.round(r.durationMs / 1000)} s (${Math.round(r.rows / (r.durationMs / 1000))} rows/s)`,
+  );
 const rows = reports.reduce((s, r) => s + r.rows, 0);
 
 // 4. Raw COPY of the same rows (every feed's cells as text) into unindexed tables.
@@ -157,6 +168,7 @@ process.stdout.write(
     ratioToCopy: Math.round((importRowsPerSec / copyRowsPerSec) * 1000) / 1000,
     target: 0.4,
     peakRssMB: Math.round(peakRss / 1024 / 1024),
+    perFile: reports.map((r) => ({ file: r.file, rows: r.rows, ms: r.durationMs })),
     accepted: reports.reduce((s, r) => s + r.accepted, 0),
     rejected: reports.reduce((s, r) => s + r.rejected, 0),
     unchanged: reports.reduce((s, r) => s + r.unchanged, 0),
