@@ -321,6 +321,23 @@ describe('linkage', () => {
     updatedAt: '2023-06-03 10:00:00',
   });
 
+  it('looks up fuzzy-match candidates with the birth date and the surname as index conditions', async () => {
+    // The pipeline's candidate look-up (a lateral probe per birth date and surname). Scans are
+    // switched off so that the plan shows which index conditions exist, whatever the table size.
+    const plan = await ts.deps.db.kysely.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`set local enable_bitmapscan = off`.execute(trx);
+      const r = await sql<{ 'QUERY PLAN': string }>`explain (costs off)
+        select p.id from unnest(array['2023-06-01']::date[], array['王']::text[]) as q(d, s)
+        cross join lateral (select * from person p where p.birth_date = q.d and left(p.name, 1) = q.s offset 0) p`.execute(
+        trx,
+      );
+      return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('person_birth_surname');
+    expect(plan).toMatch(/Index Cond: \(\(birth_date = q\.d\) AND \("left"\(name, 1\) = q\.s\)\)/);
+  });
+
   it('never merges twins; each birth certificate links to its own child', async () => {
     await importFile(deps(), SYSTEM, {
       feedId: 'police-hukou',

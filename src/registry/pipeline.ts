@@ -757,7 +757,8 @@ class ImportRun {
         pairs.set(`${d}|${s}`, [d, s]);
       }
       const q = [...pairs.values()];
-      // A nested loop over the pairs (index person_birth_name), not a scan of every person.
+      // A nested loop over the pairs, not a scan of every person; on index person_birth_surname
+      // both the date and the surname are index conditions (migration 0004).
       const found = await sql<{ j: string }>`
         select ${PERSON_JSON} from unnest(${arrayLiteral(q.map((x) => x[0]))}::date[],
           ${arrayLiteral(q.map((x) => x[1]))}::text[]) as q(d, s)
