@@ -6,12 +6,10 @@
  * family, and a pool of 500 varied families (deterministic) rotated request by request, so that
  * the figure is not one input repeated. Prints one JSON line. Target: p99 under 5 ms.
  *
- * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10),
- * BENCH_PIN (0: server and load generator share all CPUs; default: each on its own, see below).
+ * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10).
  */
 
-import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import contractFamily from '../policy/examples/contract-family.json' with { type: 'json' };
 import { daysFromCivil, isoFromDays } from '../src/rules/dates.ts';
@@ -116,23 +114,10 @@ const answerBytes = (f: unknown) => {
 const contractAnswerBytes = answerBytes(family);
 const poolMeanAnswerBytes = Math.round(pool.reduce((s: number, f) => s + answerBytes(f), 0) / pool.length);
 
-// The server runs in a child process; autocannon (which parses every answer) runs here. With
-// BENCH_PIN (default on where `taskset` exists and there are at least two CPUs), the server is
-// kept on the last CPU and this process on the others, as a separate load-generating machine
-// would be: otherwise the scheduler moves both between the two cores and they queue behind each
-// other. BENCH_PIN=0 lets them share all cores.
-const cpus = availableParallelism();
-const pin = process.env.BENCH_PIN !== '0' && cpus >= 2 && spawnSync('taskset', ['-V']).status === 0;
-if (pin) {
-  const r = spawnSync('taskset', ['-a', '-p', '-c', `0-${cpus - 2}`, String(process.pid)]);
-  if (r.status !== 0) throw new Error(`taskset failed: ${r.stderr}`);
-}
-const serverArgs = ['--import', 'tsx', 'bench/http-server.ts'];
-const child = pin
-  ? spawn('taskset', ['-c', String(cpus - 1), process.execPath, ...serverArgs], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-  : spawn(process.execPath, serverArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+// The server runs in a child process; autocannon (which parses every answer) runs here.
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http-server.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve, reject) => {
   child.stdout.once('data', (d: Buffer) => resolve(String(d).trim()));
   child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -195,7 +180,6 @@ console.log(
   JSON.stringify({
     benchmark: 'http',
     seconds,
-    pinned: pin ? { server: `cpu ${cpus - 1}`, loadGenerator: `cpus 0-${cpus - 2}` } : false,
     engineUsPerFamily,
     engineUsPerFamilyPool,
     poolFamilies: pool.length,
