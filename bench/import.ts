@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import pg from 'pg';
 import { openDb } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -39,8 +40,11 @@ if (!admin) {
 }
 
 let peakRss = process.memoryUsage().rss;
+let importRss = 0; // the peak while importing (set to 1 when the import starts)
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (importRss) importRss = Math.max(importRss, rss);
 }, 200);
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -77,6 +81,7 @@ const cipher = createCipher({
 // 3. The whole import (validation, linkage, provenance, events, quality), in order.
 log('importing …');
 const t0 = performance.now();
+importRss = 1;
 // On a terminal, one updating line; otherwise (a long run logged to a file) a line a minute.
 let lastLine = 0;
 const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYSTEM, dir, (p) => {
@@ -88,6 +93,8 @@ const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYST
   }
 });
 const importMs = performance.now() - t0;
+// The import's own peak, apart from generation before it and the COPY's re-reading after it.
+const importPeakRss = Math.max(importRss, process.memoryUsage().rss);
 for (const r of reports)
   log(
     `${r.file}: ${r.rows} rows in ${Math.round(r.durationMs / 1000)} s (${Math.round(r.rows / (r.durationMs / 1000))} rows/s)`,
@@ -168,6 +175,8 @@ process.stdout.write(
     ratioToCopy: Math.round((importRowsPerSec / copyRowsPerSec) * 1000) / 1000,
     target: 0.4,
     peakRssMB: Math.round(peakRss / 1024 / 1024),
+    importPeakRssMB: Math.round(importPeakRss / 1024 / 1024),
+    heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
     perFile: reports.map((r) => ({ file: r.file, rows: r.rows, ms: r.durationMs })),
     accepted: reports.reduce((s, r) => s + r.accepted, 0),
     rejected: reports.reduce((s, r) => s + r.rejected, 0),
