@@ -6,7 +6,8 @@
  * family, and a pool of 500 varied families (deterministic) rotated request by request, so that
  * the figure is not one input repeated. Prints one JSON line. Target: p99 under 5 ms.
  *
- * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10).
+ * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10),
+ * BENCH_SERVER_NODE_ARGS (node flags for the server process, e.g. `--cpu-prof`).
  */
 
 import { spawn } from 'node:child_process';
@@ -115,7 +116,9 @@ const contractAnswerBytes = answerBytes(family);
 const poolMeanAnswerBytes = Math.round(pool.reduce((s: number, f) => s + answerBytes(f), 0) / pool.length);
 
 // The server runs in a child process; autocannon (which parses every answer) runs here.
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/http-server.ts'], {
+// BENCH_SERVER_NODE_ARGS: extra node flags for the server process, e.g. `--cpu-prof` to profile it.
+const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const child = spawn(process.execPath, [...serverArgs, '--import', 'tsx', 'bench/http-server.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const url = await new Promise<string>((resolve, reject) => {

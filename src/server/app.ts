@@ -18,6 +18,7 @@ import { resolveSession } from './auth/service.ts';
 import { ANONYMOUS } from './context.ts';
 import { AppError, pickLang, toProblem } from './errors.ts';
 import { type App, SESSION_COOKIE, type ServerDeps } from './http.ts';
+import { helmetHeaders } from './security-headers.ts';
 
 export { SESSION_COOKIE };
 
@@ -77,7 +78,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('lang', 'zh-CN');
 
-  await app.register(helmet, {
+  // Security headers (helmet's), computed once and set on every reply; @fastify/helmet stays
+  // registered without its global hook, for a route that needs its own options.
+  const securityOptions = {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -93,6 +96,12 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       },
     },
     crossOriginEmbedderPolicy: false,
+  };
+  const securityHeaders = helmetHeaders(securityOptions);
+  await app.register(helmet, { ...securityOptions, global: false });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   await app.register(cookie);
   await app.register(rateLimit, {
