@@ -20,6 +20,7 @@ if (process.argv[2] === 'import' && heapMb > 0 && !flags.includes('--max-old-spa
     ],
     { stdio: 'inherit' },
   );
+  if (r.signal) process.kill(process.pid, r.signal); // ended by a signal: end the same way
   process.exit(r.status ?? 1);
 }
 
