@@ -11,6 +11,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import contractFamily from '../policy/examples/contract-family.json' with { type: 'json' };
 import { daysFromCivil, isoFromDays } from '../src/rules/dates.ts';
@@ -132,10 +133,22 @@ type Options = autocannon.Options & {
   requests?: Array<{ setupRequest: (req: RawRequest) => RawRequest }>;
 };
 
+/** The server process's CPU time (user + system) so far, in microseconds (Linux /proc). */
+const ticksUs = 1_000_000 / 100; // USER_HZ
+function serverCpuUs(): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * ticksUs; // utime, stime (fields 14, 15)
+}
+
 async function run(opts: Options, connections: number) {
+  const cpu0 = serverCpuUs();
   const r = await autocannon({ ...opts, connections, duration: seconds } as autocannon.Options);
+  const cpu = serverCpuUs() - cpu0;
   return {
     connections,
+    // Server CPU per request: less sensitive to what else the machine runs than rps and p99.
+    serverCpuUsPerRequest: Math.round(cpu / Math.max(1, r.requests.total)),
     requests: r.requests.total,
     rps: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
