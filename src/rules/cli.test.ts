@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/junheng.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'junheng-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = (args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: tmpdir() });
 
