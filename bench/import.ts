@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import pg from 'pg';
+import { importHeapMb, rerunWithHeapBound } from '../src/cli/heap-bound.ts';
 import { openDb } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { importFolder } from '../src/registry/demo.ts';
@@ -39,12 +40,16 @@ if (!admin) {
   process.exit(2);
 }
 
+// Under the same heap bound as `junheng import` (JUNHENG_IMPORT_HEAP_MB).
+rerunWithHeapBound(importHeapMb());
+
 let peakRss = process.memoryUsage().rss;
-let importRss = 0; // the peak while importing (set to 1 when the import starts)
+let importing = false;
+let importPeakRss = 0; // the import's own peak, apart from generation and the COPY after it
 const sampler = setInterval(() => {
   const rss = process.memoryUsage().rss;
   peakRss = Math.max(peakRss, rss);
-  if (importRss) importRss = Math.max(importRss, rss);
+  if (importing) importPeakRss = Math.max(importPeakRss, rss);
 }, 200);
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -81,7 +86,7 @@ const cipher = createCipher({
 // 3. The whole import (validation, linkage, provenance, events, quality), in order.
 log('importing …');
 const t0 = performance.now();
-importRss = 1;
+importing = true;
 // On a terminal, one updating line; otherwise (a long run logged to a file) a line a minute.
 let lastLine = 0;
 const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYSTEM, dir, (p) => {
@@ -93,8 +98,8 @@ const reports = await importFolder({ db, cipher, clock: () => new Date() }, SYST
   }
 });
 const importMs = performance.now() - t0;
-// The import's own peak, apart from generation before it and the COPY's re-reading after it.
-const importPeakRss = Math.max(importRss, process.memoryUsage().rss);
+importing = false;
+importPeakRss = Math.max(importPeakRss, process.memoryUsage().rss);
 for (const r of reports)
   log(
     `${r.file}: ${r.rows} rows in ${Math.round(r.durationMs / 1000)} s (${Math.round(r.rows / (r.durationMs / 1000))} rows/s)`,

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -78,9 +77,9 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('lang', 'zh-CN');
 
-  // Security headers (helmet's), computed once and set on every reply; @fastify/helmet stays
-  // registered without its global hook, for a route that needs its own options.
-  const securityOptions = {
+  // Security headers (helmet's), computed once and set on every reply by one hook; see
+  // security-headers.ts for why @fastify/helmet is not registered.
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -96,9 +95,7 @@ export async function buildApp(opts: BuildOptions): Promise<App> {
       },
     },
     crossOriginEmbedderPolicy: false,
-  };
-  const securityHeaders = helmetHeaders(securityOptions);
-  await app.register(helmet, { ...securityOptions, global: false });
+  });
   app.addHook('onRequest', (_req, reply, done) => {
     reply.headers(securityHeaders);
     done();
