@@ -1,10 +1,12 @@
 /**
  * `npm run bench:http`: one family through HTTP under load. Starts the real server (embedded
  * database, in memory) on loopback in a child process, drives `POST /api/v1/entitlements` with
- * autocannon, and measures in the same run the engine alone (the floor) and `GET /api/health`
- * (the framework's own cost, with one database round trip). Two inputs: the contract's example
- * family, and a pool of 500 varied families (deterministic) rotated request by request, so that
- * the figure is not one input repeated. Prints one JSON line. Target: p99 under 5 ms.
+ * autocannon, and measures in the same run the engine alone, `GET /api/health` (the framework's
+ * own cost, with one database round trip) and a control route that sends the contract family's
+ * answer, precomputed, through the same hooks (the floor at each load). Two inputs: the
+ * contract's example family, and a pool of 500 varied families (deterministic) rotated request
+ * by request, so that the figure is not one input repeated. Prints one JSON line with the
+ * server's and the load generator's CPU time per request. Target: p99 under 5 ms.
  *
  * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10),
  * BENCH_SERVER_NODE_ARGS (node flags for the server process, e.g. `--cpu-prof`).
@@ -143,12 +145,16 @@ function serverCpuUs(): number {
 
 async function run(opts: Options, connections: number) {
   const cpu0 = serverCpuUs();
+  const own0 = process.cpuUsage();
   const r = await autocannon({ ...opts, connections, duration: seconds } as autocannon.Options);
   const cpu = serverCpuUs() - cpu0;
+  const own = process.cpuUsage(own0);
   return {
     connections,
     // Server CPU per request: less sensitive to what else the machine runs than rps and p99.
     serverCpuUsPerRequest: Math.round(cpu / Math.max(1, r.requests.total)),
+    // The load generator's own CPU per request (this process): it shares the machine's cores.
+    loadCpuUsPerRequest: Math.round((own.user + own.system) / Math.max(1, r.requests.total)),
     requests: r.requests.total,
     rps: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
@@ -182,10 +188,12 @@ const rotated = {
 
 const entitlements = [];
 const entitlementsPool = [];
+const precomputed = [];
 const health = [];
 for (const c of sweep) {
   entitlements.push(await run({ ...post, body: JSON.stringify(family) }, c));
   entitlementsPool.push(await run(rotated, c));
+  precomputed.push(await run({ ...post, url: `${url}/bench/precomputed`, body: JSON.stringify(family) }, c));
   health.push(await run({ url: `${url}/api/health` }, c));
 }
 child.kill('SIGTERM');
@@ -203,6 +211,8 @@ console.log(
     poolMeanAnswerBytes,
     entitlements,
     entitlementsPool,
+    // The control: the calculator's answer bytes through the same server with no computing.
+    precomputed,
     health,
     targetP99Ms: 5,
     meetsTarget: entitlements.every(ok) && entitlementsPool.every(ok),

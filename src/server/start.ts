@@ -9,6 +9,7 @@ import { migrate } from '../db/migrate.ts';
 import { startWorker } from '../jobs/queue.ts';
 import { buildApp } from './app.ts';
 import { createDevSmsGateway } from './auth/sms.ts';
+import type { App } from './http.ts';
 import { jobHandlers } from './job-handlers.ts';
 import { createLogger } from './logger.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -32,6 +33,8 @@ export type StartOptions = Partial<Config> & {
    * none). `npm start` uses JUNHENG_DEMO_SCALE, default 0.01 (about 85,000 residents).
    */
   demoScale?: number;
+  /** Called with the built app before it listens (the HTTP benchmark adds its control route). */
+  beforeListen?: (app: App) => void | Promise<void>;
 };
 
 export type Started = { url: string; close(): Promise<void>; runtime: Runtime };
@@ -98,6 +101,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
     clock = () => new Date(),
     memory,
     demoScale = 0,
+    beforeListen,
     ...overrides
   } = opts;
   const rt = await openRuntime({ ...overrides, memory });
@@ -110,6 +114,7 @@ export async function startServer(opts: StartOptions = {}): Promise<Started> {
     logger,
     webDist: WEB_DIST,
   });
+  await beforeListen?.(app);
   const address = await app.listen({ port: rt.config.port, host: rt.config.host });
   // Durable jobs (imports, simulations) are worked in this process; a restart resumes them.
   const worker = startWorker(rt.db, jobHandlers({ db: rt.db, cipher: rt.cipher, clock }), { pollMs: 500 });
