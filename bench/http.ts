@@ -9,7 +9,8 @@
  * server's and the load generator's CPU time per request. Target: p99 under 5 ms.
  *
  * Environment: BENCH_CONNECTIONS (a sweep, default 1,4,10), BENCH_SECONDS (per level, default 10),
- * BENCH_SERVER_NODE_ARGS (node flags for the server process, e.g. `--cpu-prof`).
+ * BENCH_SERVER_NODE_ARGS (node flags for the server process, e.g. `--cpu-prof`), BENCH_ROUTES
+ * (entitlements, entitlementsPool, precomputed, health: a comma-separated subset, default all).
  */
 
 import { spawn } from 'node:child_process';
@@ -190,11 +191,18 @@ const entitlements = [];
 const entitlementsPool = [];
 const precomputed = [];
 const health = [];
+// BENCH_ROUTES: which of the four to run (default all), e.g. `entitlements` to profile one alone.
+const routes = new Set(
+  (process.env.BENCH_ROUTES ?? 'entitlements,entitlementsPool,precomputed,health').split(','),
+);
 for (const c of sweep) {
-  entitlements.push(await run({ ...post, body: JSON.stringify(family) }, c));
-  entitlementsPool.push(await run(rotated, c));
-  precomputed.push(await run({ ...post, url: `${url}/bench/precomputed`, body: JSON.stringify(family) }, c));
-  health.push(await run({ url: `${url}/api/health` }, c));
+  if (routes.has('entitlements')) entitlements.push(await run({ ...post, body: JSON.stringify(family) }, c));
+  if (routes.has('entitlementsPool')) entitlementsPool.push(await run(rotated, c));
+  if (routes.has('precomputed'))
+    precomputed.push(
+      await run({ ...post, url: `${url}/bench/precomputed`, body: JSON.stringify(family) }, c),
+    );
+  if (routes.has('health')) health.push(await run({ url: `${url}/api/health` }, c));
 }
 child.kill('SIGTERM');
 
