@@ -18,6 +18,7 @@ export {
   type EntitlementInput,
   entitlementInputJsonSchema,
   type Issue,
+  parseEntitlementInputText,
   type Result,
   validateEntitlementInput,
 } from './input.ts';
@@ -58,4 +59,26 @@ export function computeEntitlements(input: unknown, params: ParameterSet): Resul
             };
     return { ok: false, issues: [issue] };
   }
+}
+
+/**
+ * True when the issues are a defect of the rules (`rules.*`: a conflict, no rule, an exception)
+ * rather than of the input: the HTTP route answers 500 and the CLI exits 1, not 400 / 2.
+ */
+export function isRulesFault(issues: readonly Issue[]): boolean {
+  return issues.some((i) => i.code.startsWith('rules.'));
+}
+
+/**
+ * Issues as both problem documents carry them (HTTP 400 body, CLI stderr): path, code and the
+ * reason in zh-CN and en. One mapping, so that the CLI and the API give the same reasons.
+ */
+export function problemErrors(
+  issues: readonly Issue[],
+): Array<{ path: string; code: string; message: { 'zh-CN': string; en: string } }> {
+  return issues.map((i) => ({
+    path: i.path,
+    code: i.code,
+    message: { 'zh-CN': i.message.zh, en: i.message.en },
+  }));
 }

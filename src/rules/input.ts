@@ -2,7 +2,7 @@
  * The calculator's input: types, a schema description (also exported as JSON Schema for the
  * HTTP layer) and a validator that returns field-level issues instead of throwing.
  */
-import { parseIsoDate } from './dates.ts';
+import { daysInMonth, parseIsoDate } from './dates.ts';
 
 export interface Issue {
   /** Dotted code, e.g. `input.invalid_date`. */
@@ -200,6 +200,22 @@ const TYPE_NAMES: Record<Spec['type'], { zh: string; en: string }> = {
   array: { zh: '数组', en: 'an array' },
 };
 
+/** The JSON type of a value, for "expected …, got …". */
+function jsonType(v: unknown): { json: string; zh: string; en: string } {
+  if (v === null) return { json: 'null', zh: ' null', en: 'null' };
+  if (Array.isArray(v)) return { json: 'array', zh: '数组', en: 'an array' };
+  switch (typeof v) {
+    case 'string':
+      return { json: 'string', zh: `字符串 ${show(v)}`, en: `the string ${show(v)}` };
+    case 'number':
+      return { json: 'number', zh: `数字 ${v}`, en: `the number ${v}` };
+    case 'boolean':
+      return { json: 'boolean', zh: `布尔值 ${v}`, en: `the boolean ${v}` };
+    default:
+      return { json: 'object', zh: '对象', en: 'an object' };
+  }
+}
+
 function issue(code: string, path: string, zh: string, en: string, params?: Record<string, unknown>): Issue {
   const i: Issue = { code, path, message: { zh, en } };
   if (params) i.params = params;
@@ -223,6 +239,64 @@ function typeOk(s: Spec, v: unknown): boolean {
   }
 }
 
+/** Longest part of a rejected value echoed back (the body may be megabytes of one string). */
+const ECHO_MAX = 40;
+
+function clip(v: string): string {
+  return v.length > ECHO_MAX ? `${v.slice(0, ECHO_MAX)}…` : v;
+}
+
+/** A rejected value as shown in a message: quoted, so that spaces and control characters show. */
+function show(v: string): string {
+  return JSON.stringify(clip(v));
+}
+
+const DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' };
+
+/** Why a string is not an accepted date: wrong form, no such day, or outside the range. */
+function dateIssue(path: string, v: string): Issue {
+  const shown = show(v);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) {
+    return issue(
+      'input.invalid_date',
+      path,
+      `日期格式错误，应为 YYYY-MM-DD（如 "2024-06-30"，不含时间和空格）：${shown}`,
+      `Wrong date format: expected YYYY-MM-DD (e.g. "2024-06-30", no time, no spaces): ${shown}`,
+      { value: clip(v), reason: 'format' },
+    );
+  }
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12) {
+    return issue(
+      'input.invalid_date',
+      path,
+      `不存在的日期：没有 ${mo} 月：${shown}`,
+      `No such date: there is no month ${mo}: ${shown}`,
+      { value: v, reason: 'no_such_day' },
+    );
+  }
+  const n = daysInMonth(y, mo);
+  if (d < 1 || d > n) {
+    return issue(
+      'input.invalid_date',
+      path,
+      `不存在的日期：${m[1]} 年 ${mo} 月只有 ${n} 天：${shown}`,
+      `No such date: ${m[1]}-${m[2]} has ${n} days: ${shown}`,
+      { value: v, reason: 'no_such_day' },
+    );
+  }
+  return issue(
+    'input.invalid_date',
+    path,
+    `日期超出支持范围（${DATE_RANGE.from} 至 ${DATE_RANGE.to}）：${shown}`,
+    `Date outside the supported range (${DATE_RANGE.from} to ${DATE_RANGE.to}): ${shown}`,
+    { value: v, reason: 'out_of_range', ...DATE_RANGE },
+  );
+}
+
 /** The fields of an object spec as a list, made once (validation walks it for every input). */
 const FIELD_LISTS = new WeakMap<Spec, Array<[string, Spec]>>();
 
@@ -243,36 +317,32 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
   if (!typeOk(s, v)) {
     const p = pointer(path);
     const t = TYPE_NAMES[s.type];
+    const got = jsonType(v);
     out.push(
-      issue('input.invalid_type', p, `类型错误：应为${t.zh}`, `Wrong type: expected ${t.en}`, {
-        expected: s.type,
-      }),
+      issue(
+        'input.invalid_type',
+        p,
+        `类型错误：应为${t.zh}，实际为${got.zh}`,
+        `Wrong type: expected ${t.en}, got ${got.en}`,
+        { expected: s.type, got: got.json },
+      ),
     );
     return;
   }
   switch (s.type) {
     case 'date':
-      if (parseIsoDate(v as string) === null) {
-        out.push(
-          issue(
-            'input.invalid_date',
-            pointer(path),
-            `不是有效的日期（应为 YYYY-MM-DD 格式的真实日期）：${v}`,
-            `Not a valid calendar date (expected a real YYYY-MM-DD date): ${v}`,
-            { value: v },
-          ),
-        );
-      }
+      if (parseIsoDate(v as string) === null) out.push(dateIssue(pointer(path), v as string));
       return;
     case 'area':
       if (!/^\d{6}$/.test(v as string)) {
+        const shown = show(v as string);
         out.push(
           issue(
             'input.invalid_area_code',
             pointer(path),
-            `不是6位行政区划代码（GB/T 2260）：${v}`,
-            `Not a 6-digit area code (GB/T 2260): ${v}`,
-            { value: v },
+            `不是6位数字的行政区划代码（GB/T 2260，如 "530102"）：${shown}`,
+            `Not a 6-digit area code (GB/T 2260, e.g. "530102"): ${shown}`,
+            { value: clip(v as string) },
           ),
         );
       }
@@ -283,9 +353,9 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           issue(
             'input.invalid_value',
             pointer(path),
-            `取值无效，应为 ${s.values.join('、')} 之一`,
-            `Invalid value: expected one of ${s.values.join(', ')}`,
-            { allowed: s.values },
+            `取值无效，应为 ${s.values.join('、')} 之一：${show(v as string)}`,
+            `Invalid value: expected one of ${s.values.join(', ')}: ${show(v as string)}`,
+            { allowed: s.values, value: clip(v as string) },
           ),
         );
       }
@@ -296,9 +366,9 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           issue(
             'input.invalid_integer',
             pointer(path),
-            `应为 ${s.min} 到 ${s.max} 之间的整数`,
-            `Expected an integer from ${s.min} to ${s.max}`,
-            { min: s.min, max: s.max },
+            `应为 ${s.min} 到 ${s.max} 之间的整数：${v}`,
+            `Expected an integer from ${s.min} to ${s.max}: ${v}`,
+            { min: s.min, max: s.max, value: String(v) },
           ),
         );
       }
@@ -310,8 +380,8 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           issue(
             'input.too_many_items',
             pointer(path),
-            `最多 ${s.maxItems} 项`,
-            `At most ${s.maxItems} items`,
+            `最多 ${s.maxItems} 项，实际 ${a.length} 项`,
+            `At most ${s.maxItems} items, got ${a.length}`,
             {
               maxItems: s.maxItems,
             },
@@ -331,7 +401,12 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
       for (const k of Object.keys(o)) {
         if (!Object.hasOwn(s.fields, k)) {
           out.push(
-            issue('input.unknown_field', pointer([...path, k]), `未知字段：${k}`, `Unknown field: ${k}`),
+            issue(
+              'input.unknown_field',
+              pointer([...path, k]),
+              `未知字段：${show(k)}`,
+              `Unknown field: ${show(k)}`,
+            ),
           );
         }
       }
@@ -358,32 +433,39 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
 }
 
 /**
+ * A second mother or father, reported alongside every other issue (not only once the rest is
+ * fixed). Looks only at roles that passed their own check.
+ */
+function duplicateRoles(input: unknown, out: Issue[]): void {
+  const parents = (input as { family?: { parents?: unknown } } | null)?.family?.parents;
+  if (!Array.isArray(parents) || parents.length > 2) return;
+  const seen = new Set<string>();
+  parents.forEach((pa: unknown, i) => {
+    const role = (pa as { role?: unknown } | null)?.role;
+    if (role !== 'mother' && role !== 'father') return;
+    if (seen.has(role)) {
+      out.push(
+        issue(
+          'input.duplicate_role',
+          pointer(['family', 'parents', i, 'role']),
+          `家长角色重复：已有一位 ${role}（至多一位 mother 和一位 father）`,
+          `Duplicate parent role: there is already a ${role} (at most one mother and one father)`,
+          { value: role },
+        ),
+      );
+    }
+    seen.add(role);
+  });
+}
+
+/**
  * Validate calculator input. Returns the normalized input (missing booleans false, missing
  * lists empty, missing housing null) or every issue found, each with a JSON pointer.
  */
 export function validateEntitlementInput(input: unknown): Result<EntitlementInput> {
   const issues: Issue[] = [];
   check(INPUT_SPEC, input, [], issues);
-  if (issues.length === 0) {
-    const parents = ((input as { family: { parents?: Array<{ role: string }> } }).family.parents ??
-      []) as Array<{
-      role: string;
-    }>;
-    const seen = new Set<string>();
-    parents.forEach((pa, i) => {
-      if (seen.has(pa.role)) {
-        issues.push(
-          issue(
-            'input.duplicate_role',
-            pointer(['family', 'parents', i, 'role']),
-            `家长角色重复：${pa.role}`,
-            `Duplicate parent role: ${pa.role}`,
-          ),
-        );
-      }
-      seen.add(pa.role);
-    });
-  }
+  duplicateRoles(input, issues);
   if (issues.length > 0) return { ok: false, issues };
   // biome-ignore lint/suspicious/noExplicitAny: shape checked above
   const raw = input as any;
@@ -423,4 +505,37 @@ export function validateEntitlementInput(input: unknown): Result<EntitlementInpu
   };
   if (f.hukouArea !== undefined) family.hukouArea = f.hukouArea;
   return { ok: true, value: { asOf: raw.asOf, family } };
+}
+
+/**
+ * The input as JSON text (a file for the CLI, a request body for HTTP) → the parsed value, or an
+ * `input.invalid_json` issue on the whole document. Both callers use it, so that unparsable
+ * input gets the same reason from both. A leading UTF-8 byte-order mark (Windows editors) is
+ * ignored (RFC 8259 §8.1 allows it). `JSON.parse` makes `"__proto__"` an ordinary own key, which
+ * the validator then reports as an unknown field.
+ */
+export function parseEntitlementInputText(text: string): Result<unknown> {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (t.trim() === '') {
+    return {
+      ok: false,
+      issues: [
+        issue(
+          'input.invalid_json',
+          '',
+          '输入为空：应为一个 JSON 对象（含 asOf 和 family）',
+          'The input is empty: expected one JSON object (with asOf and family)',
+        ),
+      ],
+    };
+  }
+  try {
+    return { ok: true, value: JSON.parse(t) };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      ok: false,
+      issues: [issue('input.invalid_json', '', `不是有效的 JSON：${why}`, `Not valid JSON: ${why}`)],
+    };
+  }
 }

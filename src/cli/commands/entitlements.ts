@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 
 /**
  * `junheng entitlements --input FILE [--json]`: the family entitlement calculator (contract v1).
- * stdout carries exactly one JSON document; invalid input exits 2 with the problem on stderr.
+ * stdout carries exactly one JSON document. Invalid input exits 2 with one problem document on
+ * stderr: the same RFC 9457 document as the HTTP route's 400 body (`errors`: JSON pointer, code,
+ * zh-CN and en reason), without the request id. A defect of the rules themselves exits 1.
  */
 export function register(program: Command): void {
   program
@@ -12,52 +14,49 @@ export function register(program: Command): void {
     .option('--json', 'print JSON (the default and only format) / 输出 JSON')
     .action(async (opts: { input: string; json?: boolean }) => {
       const { readFileSync } = await import('node:fs');
-      const { computeEntitlements } = await import('../../rules/index.ts');
+      const { computeEntitlements, isRulesFault, parseEntitlementInputText, problemErrors } = await import(
+        '../../rules/index.ts'
+      );
       const { loadParameters } = await import('../../rules/load.ts');
-      const problem = (status: number, title: string, issues: unknown[]) => {
-        process.stderr.write(`${JSON.stringify({ type: 'about:blank', title, status, issues }, null, 2)}\n`);
-        process.exitCode = 2;
+      const { AppError, toProblem } = await import('../../server/errors.ts');
+      type Issues = Parameters<typeof problemErrors>[0];
+      const problem = (issues: Issues) => {
+        const internal = isRulesFault(issues);
+        const err = new AppError(
+          internal ? 'internal.error' : 'entitlements.invalid_input',
+          internal ? { requestId: 'cli' } : {},
+          problemErrors(issues),
+        );
+        process.stderr.write(`${JSON.stringify(toProblem(err, 'zh-CN'), null, 2)}\n`);
+        process.exitCode = internal ? 1 : 2;
       };
       let text: string;
       try {
         text = readFileSync(opts.input, 'utf8');
       } catch (err) {
-        problem(400, 'Cannot read input / 无法读取输入文件', [
+        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        problem([
           {
             code: 'input.unreadable',
             path: '',
             message: {
-              zh: `无法读取文件：${opts.input}`,
-              en: `Cannot read file: ${opts.input} (${(err as Error).message})`,
+              zh: `无法读取输入文件：${opts.input}（${why}）`,
+              en: `Cannot read the input file: ${opts.input} (${why})`,
             },
           },
         ]);
         return;
       }
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch (err) {
-        problem(400, 'Invalid JSON / JSON 格式错误', [
-          {
-            code: 'input.invalid_json',
-            path: '',
-            message: {
-              zh: `不是有效的 JSON：${(err as Error).message}`,
-              en: `Not valid JSON: ${(err as Error).message}`,
-            },
-          },
-        ]);
+      const parsed = parseEntitlementInputText(text);
+      if (!parsed.ok) {
+        problem(parsed.issues);
         return;
       }
-      const result = computeEntitlements(input, loadParameters());
+      const result = computeEntitlements(parsed.value, loadParameters());
       if (!result.ok) {
-        for (const i of result.issues) {
-          process.stderr.write(`${i.path || '/'}: ${i.code} — ${i.message.en} / ${i.message.zh}\n`);
-        }
-        problem(400, 'Invalid input / 输入无效', result.issues);
+        problem(result.issues);
         return;
       }
-      process.stdout.write(`${JSON.stringify(result.value, null, opts.json ? 2 : 2)}\n`);
+      process.stdout.write(`${JSON.stringify(result.value, null, 2)}\n`);
     });
 }

@@ -4,7 +4,13 @@
  * Validation is the rules engine's own, so the field-level reasons equal the CLI's.
  */
 import { Type } from 'typebox';
-import { computeEntitlements, entitlementInputJsonSchema } from '../../../rules/index.ts';
+import {
+  computeEntitlements,
+  entitlementInputJsonSchema,
+  isRulesFault,
+  parseEntitlementInputText,
+  problemErrors,
+} from '../../../rules/index.ts';
 import { loadParameters } from '../../../rules/load.ts';
 import { AppError } from '../../errors.ts';
 import { type App, problemResponses, type ServerDeps } from '../../http.ts';
@@ -35,13 +41,26 @@ const EntitlementSchema = Type.Object(
 
 export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<void> {
   const params = loadParameters();
+  // Its own scope, for its own body parsing: the body is read as text whatever its content type
+  // (curl -d sends application/x-www-form-urlencoded, some clients text/plain or none) and parsed
+  // by the rules engine's parser, like the CLI's file, so that an unparsable, empty or
+  // BOM-prefixed body gets the CLI's reason instead of Fastify's (415, or 400 with path "/").
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    registerRoute(scope as App, deps, params);
+  });
+}
+
+function registerRoute(app: App, deps: ServerDeps, params: ReturnType<typeof loadParameters>): void {
   app.post(
     '/entitlements',
     {
       config: { access: 'public', rateLimit: { max: deps.config.publicRateLimit, timeWindow: '1 minute' } },
       // A high-volume public route that reads no personal data: log warnings and errors only.
       logLevel: 'warn',
-      // The schema documents the input; the rules engine validates it (JSON pointers, zh/en).
+      // The schema documents the input; the rules engine parses and validates it (JSON pointers,
+      // zh/en). The body arrives as text (see above).
       validatorCompiler: () => (data) => ({ value: data }),
       // The answer is the engine's own document (no personal data, ~45 kB of explanations), sent
       // as bytes by `entitlementsJson` (the same bytes as JSON.stringify). Problems (400) are
@@ -58,17 +77,16 @@ export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<voi
       },
     },
     async (req, reply) => {
-      const r = computeEntitlements(req.body, params);
+      const text = typeof req.body === 'string' ? req.body : '';
+      const parsed = parseEntitlementInputText(text);
+      const r = parsed.ok ? computeEntitlements(parsed.value, params) : parsed;
       if (!r.ok) {
-        throw new AppError(
-          'entitlements.invalid_input',
-          {},
-          r.issues.map((i) => ({
-            path: i.path,
-            code: i.code,
-            message: { 'zh-CN': i.message.zh, en: i.message.en },
-          })),
-        );
+        if (isRulesFault(r.issues)) {
+          // A defect of the rules, not of the input (docs/rules.md): 500, logged.
+          req.log.error({ issues: r.issues }, 'entitlements: rules defect');
+          throw new AppError('internal.error', {}, problemErrors(r.issues));
+        }
+        throw new AppError('entitlements.invalid_input', {}, problemErrors(r.issues));
       }
       return reply.type('application/json; charset=utf-8').send(entitlementsJson(r.value) as never);
     },
