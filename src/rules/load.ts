@@ -5,8 +5,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import { applyReform, compileParameters, type ParameterSet } from './params.ts';
+import { parse, parseDocument } from 'yaml';
+import { isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
+import {
+  applyReform,
+  compileParameters,
+  PARAMETER_KINDS,
+  type ParamEntry,
+  type ParameterSet,
+} from './params.ts';
 
 /** `policy/parameters` of this package, resolved from this file (not from the working directory). */
 export function defaultParametersDir(): string {
@@ -30,9 +37,591 @@ export function loadParameters(dir: string = defaultParametersDir()): ParameterS
   return compileParameters(yamlFiles(dir).map((f) => parse(readFileSync(f, 'utf8'))));
 }
 
-/** Read a reform overlay file (YAML) and apply it to a parameter set. */
+/** One problem of a reform file: where (dotted path inside the file, "" = the file) and why. */
+export interface ReformIssue {
+  code: string;
+  path: string;
+  message: { zh: string; en: string };
+}
+
+/** A reform file that cannot be used: the file and every problem found (zh and en). */
+export class ReformFileError extends Error {
+  override name = 'ReformFileError';
+  constructor(
+    readonly file: string,
+    readonly issues: ReformIssue[],
+  ) {
+    super(`reform ${file}: ${issues.map((i) => (i.path ? `${i.path}: ` : '') + i.message.en).join('; ')}`);
+  }
+}
+
+const MAX_ISSUES = 50;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** A value as it appears in a message: JSON, cut to 40 characters. */
+function shown(v: unknown): string {
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : (JSON.stringify(v) ?? String(v));
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
+/** What a value is, to say what was sent instead of what was expected. */
+function what(v: unknown): { zh: string; en: string } {
+  if (v === null || v === undefined) return { zh: '空值', en: 'nothing' };
+  if (typeof v === 'string') return { zh: `文本 ${shown(v)}`, en: `the text ${shown(v)}` };
+  if (typeof v === 'number') return { zh: `数字 ${shown(v)}`, en: `the number ${shown(v)}` };
+  if (typeof v === 'boolean') return { zh: `布尔值 ${v}`, en: `the boolean ${v}` };
+  if (Array.isArray(v)) return { zh: '列表', en: 'a list' };
+  if (v instanceof Date) return { zh: `日期 ${shown(v)}`, en: `the date ${shown(v)}` };
+  return { zh: '映射', en: 'a map' };
+}
+
+/** Names of known parameters in the same group (before the dot), for "did you mean". */
+function nearNames(name: string): string[] {
+  const group = name.split('.')[0];
+  return Object.keys(PARAMETER_KINDS).filter((n) => n.split('.')[0] === group);
+}
+
+function dateValue(v: unknown): string | null | undefined {
+  if (v === null || v === undefined) return null;
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v : undefined;
+  if (s === undefined || parseIsoDate(s) === null) return undefined;
+  return s;
+}
+
+/**
+ * Check one entry value against the parameter's kind (before `applyReform`, which would stop at
+ * the first problem and say it in English only). Pushes issues; returns nothing.
+ */
+function checkValue(kind: string, unit: string, v: unknown, path: string, push: (i: ReformIssue) => void) {
+  const bad = (code: string, zh: string, en: string) => push({ code, path, message: { zh, en } });
+  const got = what(v);
+  const money = (x: unknown, p: string) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      const g = what(x);
+      push({
+        code: 'reform.invalid_type',
+        path: p,
+        message: {
+          zh: `金额应为数字（单位：${unit === 'fen' ? '分' : '元'}），实际为${g.zh}`,
+          en: `a money amount must be a number (${unit}), got ${g.en}`,
+        },
+      });
+      return;
+    }
+    if (x < 0) {
+      push({
+        code: 'reform.negative_amount',
+        path: p,
+        message: { zh: `金额不能为负数：${shown(x)}`, en: `a money amount cannot be negative: ${shown(x)}` },
+      });
+      return;
+    }
+    const fen = unit === 'fen' ? x : x * 100;
+    if (fen > Number.MAX_SAFE_INTEGER) {
+      push({
+        code: 'reform.invalid_amount',
+        path: p,
+        message: { zh: `金额过大：${shown(x)}`, en: `the amount is too large: ${shown(x)}` },
+      });
+      return;
+    }
+    if (!Number.isSafeInteger(Math.round(fen)) || Math.abs(fen - Math.round(fen)) > 1e-6) {
+      push({
+        code: 'reform.invalid_amount',
+        path: p,
+        message:
+          unit === 'fen'
+            ? {
+                zh: `以分为单位的金额须为整数：${shown(x)}`,
+                en: `an amount in fen must be a whole number: ${shown(x)}`,
+              }
+            : {
+                zh: `以元为单位的金额最多两位小数（整分）：${shown(x)}`,
+                en: `an amount in yuan must be a whole number of fen (at most 2 decimals): ${shown(x)}`,
+              },
+      });
+    }
+  };
+  const count = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  switch (kind) {
+    case 'money':
+      money(v, path);
+      return;
+    case 'money_map':
+      if (v === null || v === undefined) return;
+      if (!isRecord(v)) {
+        bad(
+          'reform.invalid_type',
+          `应为县区代码 → 金额的映射，实际为${got.zh}`,
+          `expected a map of county code → amount, got ${got.en}`,
+        );
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) {
+        if (!/^\d{6}$/.test(k)) {
+          push({
+            code: 'reform.invalid_area_code',
+            path: `${path}.${k}`,
+            message: { zh: `不是6位县区代码：${shown(k)}`, en: `not a 6-digit county code: ${shown(k)}` },
+          });
+        } else money(x, `${path}.${k}`);
+      }
+      return;
+    case 'int':
+      if (!count(v)) {
+        bad(
+          'reform.invalid_integer',
+          `应为非负整数（单位：${unit}），实际为${got.zh}`,
+          `expected a whole number ≥ 0 (${unit}), got ${got.en}`,
+        );
+      }
+      return;
+    case 'bool':
+      if (typeof v !== 'boolean')
+        bad(
+          'reform.invalid_type',
+          `应为 true 或 false，实际为${got.zh}`,
+          `expected true or false, got ${got.en}`,
+        );
+      return;
+    case 'string':
+      if (!((typeof v === 'string' || typeof v === 'number') && /^\d{1,6}$/.test(String(v)))) {
+        bad(
+          'reform.invalid_type',
+          `应为1至6位数字的代码前缀，实际为${got.zh}`,
+          `expected a code prefix of 1 to 6 digits, got ${got.en}`,
+        );
+      }
+      return;
+    case 'int_list':
+      if (!Array.isArray(v) || !v.every(count)) {
+        bad(
+          'reform.invalid_type',
+          `应为非负整数列表，实际为${got.zh}`,
+          `expected a list of whole numbers ≥ 0, got ${got.en}`,
+        );
+      }
+      return;
+    case 'int_matrix':
+      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.every(count))) {
+        bad(
+          'reform.invalid_type',
+          `应为非负整数列表的列表，实际为${got.zh}`,
+          `expected a list of lists of whole numbers ≥ 0, got ${got.en}`,
+        );
+      }
+      return;
+  }
+}
+
+const TOP_FIELDS = new Set(['name', 'description', 'parameters']);
+const CHANGE_FIELDS = new Set(['update', 'values', 'unit']);
+const ENTRY_FIELDS = new Set(['from', 'to', 'value', 'citation', 'note']);
+
+function unknownField(path: string, key: string, allowed: Set<string>): ReformIssue {
+  const list = [...allowed].join(', ');
+  return {
+    code: 'reform.unknown_field',
+    path: path ? `${path}.${key}` : key,
+    message: {
+      zh: `未知字段 ${shown(key)}（可用：${list}）`,
+      en: `unknown field ${shown(key)} (allowed: ${list})`,
+    },
+  };
+}
+
+/** Check a parsed reform document against current law; every problem found, at most MAX_ISSUES. */
+function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
+  const issues: ReformIssue[] = [];
+  const push = (i: ReformIssue) => {
+    if (issues.length < MAX_ISSUES) issues.push(i);
+  };
+  if (doc === null || doc === undefined) {
+    return [
+      {
+        code: 'reform.empty',
+        path: '',
+        message: {
+          zh: '文件为空：政策调整文件须包含 name、description 和 parameters',
+          en: 'the file is empty: a reform needs name, description and parameters',
+        },
+      },
+    ];
+  }
+  if (!isRecord(doc)) {
+    const g = what(doc);
+    return [
+      {
+        code: 'reform.invalid_type',
+        path: '',
+        message: {
+          zh: `政策调整文件应为包含 name、description 和 parameters 的映射，实际为${g.zh}`,
+          en: `a reform must be a map with name, description and parameters, got ${g.en}`,
+        },
+      },
+    ];
+  }
+  for (const k of Object.keys(doc)) if (!TOP_FIELDS.has(k)) push(unknownField('', k, TOP_FIELDS));
+  if (typeof doc.name !== 'string' || doc.name.trim() === '') {
+    push({
+      code: 'reform.required',
+      path: 'name',
+      message: { zh: '缺少名称（name，非空文本）', en: 'name is required (non-empty text)' },
+    });
+  }
+  if (doc.description !== undefined) {
+    const d = doc.description;
+    if (!isRecord(d) || typeof d.zh !== 'string' || typeof d.en !== 'string') {
+      push({
+        code: 'reform.invalid_type',
+        path: 'description',
+        message: { zh: 'description 应包含 zh 和 en 两段文本', en: 'description needs zh and en texts' },
+      });
+    }
+  }
+  const ps = doc.parameters;
+  if (ps === undefined || ps === null) {
+    push({
+      code: 'reform.required',
+      path: 'parameters',
+      message: {
+        zh: '缺少 parameters（参数名 → update 或 values）',
+        en: 'parameters is required (parameter name → update or values)',
+      },
+    });
+    return issues;
+  }
+  if (!isRecord(ps)) {
+    const g = what(ps);
+    push({
+      code: 'reform.invalid_type',
+      path: 'parameters',
+      message: { zh: `parameters 应为映射，实际为${g.zh}`, en: `parameters must be a map, got ${g.en}` },
+    });
+    return issues;
+  }
+  if (Object.keys(ps).length === 0) {
+    push({
+      code: 'reform.no_change',
+      path: 'parameters',
+      message: {
+        zh: '政策调整未修改任何参数（parameters 为空）',
+        en: 'the reform changes nothing (parameters is empty)',
+      },
+    });
+  }
+  for (const [name, change] of Object.entries(ps)) {
+    const pp = `parameters.${name}`;
+    const kind = PARAMETER_KINDS[name];
+    const current = base.params.get(name);
+    if (!kind || !current) {
+      const near = nearNames(name);
+      push({
+        code: 'reform.unknown_parameter',
+        path: pp,
+        message: {
+          zh: `未知参数 ${shown(name)}${near.length ? `（同组参数：${near.join('、')}）` : '（参数见 policy/parameters/*.yaml）'}`,
+          en: `unknown parameter ${shown(name)}${near.length ? ` (parameters of that group: ${near.join(', ')})` : ' (see policy/parameters/*.yaml)'}`,
+        },
+      });
+      continue;
+    }
+    if (!isRecord(change)) {
+      const g = what(change);
+      push({
+        code: 'reform.invalid_type',
+        path: pp,
+        message: {
+          zh: `应为包含 update 或 values 的映射，实际为${g.zh}`,
+          en: `expected a map with update or values, got ${g.en}`,
+        },
+      });
+      continue;
+    }
+    for (const k of Object.keys(change)) if (!CHANGE_FIELDS.has(k)) push(unknownField(pp, k, CHANGE_FIELDS));
+    if (change.update === undefined && change.values === undefined) {
+      push({
+        code: 'reform.required',
+        path: pp,
+        message: {
+          zh: '须给出 update（在现行政策上覆盖一个时段）或 values（替换整个时间线）',
+          en: 'give update (a period over current law) or values (a new timeline)',
+        },
+      });
+    }
+    const isMoney = kind === 'money' || kind === 'money_map';
+    let unit = isMoney ? 'yuan' : current.unit;
+    if (change.unit !== undefined) {
+      const ok = isMoney ? change.unit === 'yuan' || change.unit === 'fen' : change.unit === current.unit;
+      if (!ok) {
+        const allowed = isMoney ? 'yuan, fen' : current.unit;
+        push({
+          code: 'reform.invalid_unit',
+          path: `${pp}.unit`,
+          message: {
+            zh: `单位 ${shown(change.unit)} 不适用于此参数（可用：${allowed}）`,
+            en: `unit ${shown(change.unit)} does not fit this parameter (allowed: ${allowed})`,
+          },
+        });
+      } else unit = change.unit as string;
+    }
+    for (const listKey of ['update', 'values'] as const) {
+      const list = change[listKey];
+      if (list === undefined) continue;
+      const lp = `${pp}.${listKey}`;
+      if (!Array.isArray(list) || list.length === 0) {
+        push({
+          code: 'reform.invalid_type',
+          path: lp,
+          message: {
+            zh: `${listKey} 应为非空列表（每项含 from、to、value、citation）`,
+            en: `${listKey} must be a non-empty list (each with from, to, value, citation)`,
+          },
+        });
+        continue;
+      }
+      const periods: Array<{ i: number; from: number; to: number; fromIso: string; toIso: string }> = [];
+      list.forEach((e, i) => {
+        const ep = `${lp}[${i}]`;
+        if (!isRecord(e)) {
+          const g = what(e);
+          push({
+            code: 'reform.invalid_type',
+            path: ep,
+            message: {
+              zh: `应为包含 from、to、value、citation 的映射，实际为${g.zh}`,
+              en: `expected a map with from, to, value, citation, got ${g.en}`,
+            },
+          });
+          return;
+        }
+        for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
+        const from = dateValue(e.from);
+        const to = dateValue(e.to);
+        for (const [k, d] of [
+          ['from', from],
+          ['to', to],
+        ] as const) {
+          if (d === undefined) {
+            push({
+              code: 'reform.invalid_date',
+              path: `${ep}.${k}`,
+              message: {
+                zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(e[k])}`,
+                en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(e[k])}`,
+              },
+            });
+          }
+        }
+        if (from !== undefined && to !== undefined) {
+          const f = from === null ? OPEN_START : (parseIsoDate(from) as number);
+          const t = to === null ? OPEN_END : (parseIsoDate(to) as number);
+          if (t < f) {
+            push({
+              code: 'reform.invalid_period',
+              path: ep,
+              message: {
+                zh: `起始日期 from ${from} 晚于结束日期 to ${to}`,
+                en: `from ${from} is after to ${to}`,
+              },
+            });
+          } else {
+            periods.push({ i, from: f, to: t, fromIso: from ?? '…', toIso: to ?? '…' });
+          }
+        }
+        if (!('value' in e)) {
+          push({
+            code: 'reform.required',
+            path: `${ep}.value`,
+            message: { zh: '缺少 value', en: 'value is required' },
+          });
+        } else checkValue(kind, unit, e.value, `${ep}.value`, push);
+        const c = e.citation;
+        if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
+          push({
+            code: 'reform.required',
+            path: `${ep}.citation`,
+            message: {
+              zh: 'citation 须包含 source 和 text（例如 source: reform:名称，text: 假设……）',
+              en: 'citation needs source and text (e.g. source: reform:name, text: the assumption)',
+            },
+          });
+        } else if (c.grade !== undefined && c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U') {
+          push({
+            code: 'reform.invalid_value',
+            path: `${ep}.citation.grade`,
+            message: {
+              zh: `等级应为 P、S 或 U：${shown(c.grade)}`,
+              en: `grade must be P, S or U: ${shown(c.grade)}`,
+            },
+          });
+        }
+      });
+      periods.sort((a, b) => a.from - b.from || a.i - b.i);
+      for (let k = 1; k < periods.length; k++) {
+        const a = periods[k - 1];
+        const b = periods[k];
+        if (b.from <= a.to) {
+          push({
+            code: 'reform.overlap',
+            path: `${lp}[${b.i}]`,
+            message: {
+              zh: `与 ${listKey}[${a.i}] 时段重叠：${a.fromIso}…${a.toIso} 与 ${b.fromIso}…${b.toIso}`,
+              en: `overlaps ${listKey}[${a.i}]: ${a.fromIso}…${a.toIso} and ${b.fromIso}…${b.toIso}`,
+            },
+          });
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+/** Periods (day ranges) covered by a timeline, merged. */
+function covered(entries: readonly ParamEntry[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const e of [...entries].sort((a, b) => a.fromDay - b.fromDay)) {
+    const last = out[out.length - 1];
+    if (last && e.fromDay <= last[1] + 1) last[1] = Math.max(last[1], e.toDay);
+    else out.push([e.fromDay, e.toDay]);
+  }
+  return out;
+}
+
+/** A timeline as comparable text: value periods, adjacent equal values merged. */
+function timelineKey(entries: readonly ParamEntry[]): string {
+  const out: Array<[number, number, string]> = [];
+  for (const e of [...entries].sort((a, b) => a.fromDay - b.fromDay)) {
+    const v = JSON.stringify(e.value);
+    const last = out[out.length - 1];
+    if (last && last[2] === v && e.fromDay === last[1] + 1) last[1] = e.toDay;
+    else out.push([e.fromDay, e.toDay, v]);
+  }
+  return JSON.stringify(out);
+}
+
+/** What applying the reform does to current law: gaps where the formulas need a value, or nothing at all. */
+function checkApplied(base: ParameterSet, next: ParameterSet, names: string[]): ReformIssue[] {
+  const issues: ReformIssue[] = [];
+  let changed = false;
+  for (const name of names) {
+    const before = base.params.get(name);
+    const after = next.params.get(name);
+    if (!before || !after) continue;
+    if (timelineKey(before.entries) !== timelineKey(after.entries)) changed = true;
+    // A parameter current law sets on every day is one the formulas always read: a reform may
+    // change it, not leave days without a value (the batch path would read "not in force").
+    const cur = covered(before.entries);
+    if (cur.length === 1 && cur[0][0] <= OPEN_START && cur[0][1] >= OPEN_END) {
+      const ref = covered(after.entries);
+      let at = OPEN_START;
+      for (const [f, t] of ref) {
+        if (f > at) break;
+        at = Math.max(at, t + 1);
+      }
+      if (at <= OPEN_END) {
+        const next = ref.find(([f]) => f > at);
+        const until = next ? next[0] - 1 : OPEN_END;
+        const span =
+          at <= OPEN_START
+            ? { zh: `${isoFromDays(until + 1)} 之前`, en: `before ${isoFromDays(until + 1)}` }
+            : until >= OPEN_END
+              ? { zh: `${isoFromDays(at - 1)} 之后`, en: `after ${isoFromDays(at - 1)}` }
+              : {
+                  zh: `${isoFromDays(at)} 至 ${isoFromDays(until)}`,
+                  en: `from ${isoFromDays(at)} to ${isoFromDays(until)}`,
+                };
+        issues.push({
+          code: 'reform.leaves_gap',
+          path: `parameters.${name}`,
+          message: {
+            zh: `调整后该参数在 ${span.zh} 没有取值（现行政策每天都有取值）；请用 update 只覆盖要改的时段`,
+            en: `after the reform this parameter has no value ${span.en} (current law has one on every day); use update to change only the period you mean`,
+          },
+        });
+      }
+    }
+  }
+  if (names.length > 0 && !changed && issues.length === 0) {
+    issues.push({
+      code: 'reform.no_change',
+      path: 'parameters',
+      message: {
+        zh: '政策调整未改变任何参数值：所有设定的值都与现行政策相同',
+        en: 'the reform changes nothing: every value it sets equals current law',
+      },
+    });
+  }
+  return issues;
+}
+
+/** Read a file as text, or say (zh and en) why it cannot be read. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why =
+      code === 'ENOENT'
+        ? { zh: '文件不存在', en: 'no such file' }
+        : code === 'EISDIR'
+          ? { zh: '这是一个目录，不是文件', en: 'this is a directory, not a file' }
+          : code === 'EACCES' || code === 'EPERM'
+            ? { zh: '没有读取权限', en: 'permission denied' }
+            : {
+                zh: `无法读取（${code || (err as Error).message}）`,
+                en: `cannot be read (${code || (err as Error).message})`,
+              };
+    throw new ReformFileError(file, [{ code: 'reform.unreadable', path: '', message: why }]);
+  }
+}
+
+/**
+ * Read a reform overlay file (YAML), check it (every problem, with where and why in zh and en)
+ * and apply it to a parameter set. Throws ReformFileError.
+ */
 export function loadReform(base: ParameterSet, file: string): ParameterSet {
-  return applyReform(base, parse(readFileSync(file, 'utf8')));
+  const text = readText(file);
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ReformFileError(
+      file,
+      doc.errors.slice(0, MAX_ISSUES).map((e) => {
+        const pos = e.linePos?.[0];
+        const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return {
+          code: 'reform.yaml_syntax',
+          path: '',
+          message: {
+            zh: `YAML 语法错误${pos ? `（第 ${pos.line} 行第 ${pos.col} 列）` : ''}：${reason}`,
+            en: `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${reason}`,
+          },
+        };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const issues = checkReformDocument(base, data);
+  if (issues.length) throw new ReformFileError(file, issues);
+  let next: ParameterSet;
+  try {
+    next = applyReform(base, data);
+  } catch (err) {
+    // Not expected after the checks above; still said in both languages, with the file.
+    throw new ReformFileError(file, [
+      {
+        code: 'reform.invalid',
+        path: '',
+        message: { zh: `政策调整无效：${(err as Error).message}`, en: (err as Error).message },
+      },
+    ]);
+  }
+  const applied = checkApplied(base, next, Object.keys((data as { parameters: object }).parameters));
+  if (applied.length) throw new ReformFileError(file, applied);
+  return next;
 }
 
 /** Parse every YAML test file of a directory (for the policy test runner). */

@@ -123,6 +123,15 @@ export interface PopulationIssue extends Issue {
   line: number;
 }
 
+/** Issues kept per file: enough to see the pattern, bounded for a file that is wrong throughout. */
+export const MAX_POPULATION_ISSUES = 100;
+
+/** A value as it appears in a message: JSON, cut to 40 characters. */
+function shown(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
+}
+
 /**
  * JSON lines: each line is a `family` object of the calculator input (same fields, same
  * validation), optionally with `"persons": n` (household size, default parents + children).
@@ -134,20 +143,37 @@ export function addJsonLine(b: ColumnsBuilder, line: string, lineNo: number): Po
   let obj: unknown;
   try {
     obj = JSON.parse(t);
-  } catch {
+  } catch (err) {
+    const why = (err as Error).message;
     return [
       {
         code: 'population.invalid_json',
         path: '',
         line: lineNo,
-        message: { zh: '不是有效的 JSON', en: 'Not valid JSON' },
+        message: {
+          zh: `不是有效的 JSON（${why}）；每行应为一个家庭对象，CSV 文件须以 .csv 结尾`,
+          en: `Not valid JSON (${why}); each line must be one family object, and CSV files must end in .csv`,
+        },
       },
     ];
   }
   const o = obj as Record<string, unknown>;
   let persons: number | undefined;
-  if (o && typeof o === 'object' && 'persons' in o) {
-    persons = Number(o.persons);
+  if (o && typeof o === 'object' && !Array.isArray(o) && 'persons' in o) {
+    if (!Number.isSafeInteger(o.persons) || (o.persons as number) < 0) {
+      return [
+        {
+          code: 'population.invalid_persons',
+          path: '/persons',
+          line: lineNo,
+          message: {
+            zh: `persons（家庭人数）应为非负整数，实际为 ${shown(o.persons)}`,
+            en: `persons (household size) must be a whole number ≥ 0, got ${shown(o.persons)}`,
+          },
+        },
+      ];
+    }
+    persons = o.persons as number;
     const { persons: _p, ...rest } = o;
     if (Object.keys(rest).length === 0) {
       b.addPersons(persons);
@@ -158,8 +184,22 @@ export function addJsonLine(b: ColumnsBuilder, line: string, lineNo: number): Po
   const v = validateEntitlementInput({ asOf: '2000-01-01', family: obj });
   if (!v.ok) return v.issues.map((i) => ({ ...i, path: i.path.replace(/^\/family/, ''), line: lineNo }));
   const before = v.value.family;
+  const members = before.parents.length + before.children.length;
+  if (persons !== undefined && persons < members) {
+    return [
+      {
+        code: 'population.invalid_persons',
+        path: '/persons',
+        line: lineNo,
+        message: {
+          zh: `persons（家庭人数）为 ${persons}，少于该家庭列出的父母和子女人数 ${members}`,
+          en: `persons (household size) is ${persons}, fewer than the ${members} parents and children listed`,
+        },
+      },
+    ];
+  }
   b.addFamily(before);
-  if (persons !== undefined) b.addPersons(persons - before.parents.length - before.children.length);
+  if (persons !== undefined) b.addPersons(persons - members);
   return [];
 }
 
@@ -186,86 +226,331 @@ export const CSV_COLUMNS = [
   'child_birth_order',
 ] as const;
 
-/** Parse CSV text (see CSV_COLUMNS) into a builder. Returns issues, at most 100. */
-export function addCsv(b: ColumnsBuilder, text: string): PopulationIssue[] {
-  const lines = text.split(/\r?\n/);
-  const header = lines[0].split(',').map((h) => h.trim());
-  const col = (n: string) => header.indexOf(n);
-  const issues: PopulationIssue[] = [];
-  for (const n of ['family_id', 'hukou_area', 'child_birth_date']) {
-    if (col(n) < 0) {
-      issues.push({
-        code: 'population.missing_column',
-        path: `/${n}`,
-        line: 1,
-        message: { zh: `缺少列：${n}`, en: `Missing column: ${n}` },
+const FAMILY_FLAGS: Array<[string, number]> = [
+  ['mother_employed', FF.MOTHER_EMPLOYED | FF.MOTHER],
+  ['father_employed', FF.FATHER_EMPLOYED | FF.FATHER],
+  ['mother_only_child', FF.MOTHER_ONLY_CHILD],
+  ['father_only_child', FF.FATHER_ONLY_CHILD],
+  ['mother_elder_hospitalized', FF.MOTHER_ELDER_HOSPITALIZED],
+  ['father_elder_hospitalized', FF.FATHER_ELDER_HOSPITALIZED],
+  ['owns_home', FF.OWNS_HOME],
+  ['rents', FF.RENTS],
+  ['contributes_housing_fund', FF.CONTRIBUTES_HOUSING_FUND],
+  ['buying_first_home', FF.BUYING_FIRST_HOME],
+  ['special_family', FF.SPECIAL_FAMILY],
+];
+/** Columns that describe the family (the same on each of its rows). */
+const FAMILY_COLUMNS = ['hukou_area', 'persons', ...FAMILY_FLAGS.map((f) => f[0])];
+const CHILD_COLUMNS = ['child_hukou_area', 'child_adopted', 'child_difficult_birth', 'child_birth_order'];
+/** The calculator's limits (input.ts): at most 20 children, birth order 1–20. */
+const MAX_CHILDREN = 20;
+
+/** Fields of one CSV line (RFC 4180 quoting, no line breaks inside fields); null when a quote is left open. */
+export function splitCsvLine(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) return null;
+        v += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          v += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      const c = line.indexOf(',', i);
+      // text after the closing quote (`"a"b`) is kept, as spreadsheet programs do
+      v += c < 0 ? line.slice(i) : line.slice(i, c);
+      out.push(v);
+      if (c < 0) return out;
+      i = c + 1;
+    } else {
+      const c = line.indexOf(',', i);
+      out.push(c < 0 ? line.slice(i) : line.slice(i, c));
+      if (c < 0) return out;
+      i = c + 1;
+    }
+  }
+}
+
+/**
+ * CSV population, line by line (so a file of any size can be streamed, with progress):
+ * `line(text, lineNo)` for each line, then `finish()`. Issues name the line, the column and why.
+ */
+export class CsvPopulationReader {
+  readonly issues: PopulationIssue[] = [];
+  private header: string[] | null = null;
+  private col = new Map<string, number>();
+  private cur: string | null = null;
+  private curLine = 0;
+  private first: string[] = [];
+  private area = 0;
+  private flags = 0;
+  private persons = 0;
+  private kids: Array<{ birthDay: number; area: number; flags: number; birthOrder?: number }> = [];
+  private seen = new Map<string, number>();
+  /** Data rows read (not counting the header and blank lines). */
+  rows = 0;
+
+  constructor(private readonly b: ColumnsBuilder) {}
+
+  /** True once MAX_POPULATION_ISSUES issues are collected: reading further shows nothing new. */
+  get full(): boolean {
+    return this.issues.length >= MAX_POPULATION_ISSUES;
+  }
+
+  private issue(line: number, column: string, code: string, zh: string, en: string): void {
+    if (!this.full) this.issues.push({ code, path: column ? `/${column}` : '', line, message: { zh, en } });
+  }
+
+  private flush(): void {
+    if (this.cur !== null) {
+      const n = this.kids.length;
+      if (n > MAX_CHILDREN) {
+        this.issue(
+          this.curLine,
+          'child_birth_date',
+          'population.too_many_children',
+          `家庭 ${shown(this.cur)} 有 ${n} 个孩子，最多 ${MAX_CHILDREN} 个`,
+          `family ${shown(this.cur)} has ${n} children, at most ${MAX_CHILDREN} are allowed`,
+        );
+      } else if (this.persons > 0 && this.persons < n) {
+        this.issue(
+          this.curLine,
+          'persons',
+          'population.invalid_persons',
+          `persons（家庭人数）为 ${this.persons}，少于该家庭的孩子数 ${n}`,
+          `persons (household size) is ${this.persons}, fewer than the family's ${n} children`,
+        );
+      } else if (this.issues.length === 0) {
+        this.b.addRaw(this.area, this.flags, this.kids, this.persons || 2 + n);
+      }
+    }
+    this.kids = [];
+  }
+
+  /** A boolean cell: 1/true, 0/false or empty (case-insensitive); otherwise an issue. */
+  private bool(v: string, line: number, column: string): boolean {
+    const l = v.toLowerCase();
+    if (l === '1' || l === 'true') return true;
+    if (l === '' || l === '0' || l === 'false') return false;
+    this.issue(
+      line,
+      column,
+      'population.invalid_boolean',
+      `应为 1/true 或 0/false/空，实际为 ${shown(v)}`,
+      `expected 1/true or 0/false/empty, got ${shown(v)}`,
+    );
+    return false;
+  }
+
+  private areaCode(v: string, line: number, column: string): void {
+    this.issue(
+      line,
+      column,
+      'population.invalid_area_code',
+      `不是6位行政区划代码（如 "530102"）：${shown(v)}`,
+      `Not a 6-digit area code (e.g. "530102"): ${shown(v)}`,
+    );
+  }
+
+  line(text: string, lineNo: number): void {
+    if (this.header === null) {
+      this.readHeader(text.replace(/^\uFEFF/, ''), lineNo);
+      return;
+    }
+    if (text.trim() === '') return;
+    this.rows++;
+    const f = splitCsvLine(text);
+    if (f === null) {
+      this.issue(lineNo, '', 'population.invalid_csv', '引号未闭合', 'A quote is not closed');
+      return;
+    }
+    if (f.length !== this.header.length) {
+      this.issue(
+        lineNo,
+        '',
+        'population.field_count',
+        `本行有 ${f.length} 个字段，表头有 ${this.header.length} 列`,
+        `The row has ${f.length} fields, the header has ${this.header.length} columns`,
+      );
+      return;
+    }
+    const get = (n: string) => {
+      const i = this.col.get(n);
+      return i === undefined ? '' : f[i].trim();
+    };
+    const id = get('family_id');
+    if (id === '') {
+      this.issue(lineNo, 'family_id', 'population.required', '缺少 family_id', 'family_id is required');
+      return;
+    }
+    if (id !== this.cur) {
+      this.flush();
+      const firstLine = this.seen.get(id);
+      if (firstLine !== undefined) {
+        this.issue(
+          lineNo,
+          'family_id',
+          'population.family_not_consecutive',
+          `家庭 ${shown(id)} 的各行不相邻（首次出现在第 ${firstLine} 行）；同一家庭的行须连续`,
+          `The rows of family ${shown(id)} are not consecutive (first seen on line ${firstLine}); a family's rows must follow each other`,
+        );
+      } else this.seen.set(id, lineNo);
+      this.cur = id;
+      this.curLine = lineNo;
+      this.first = FAMILY_COLUMNS.map(get);
+      const a = get('hukou_area');
+      if (!/^\d{6}$/.test(a)) this.areaCode(a, lineNo, 'hukou_area');
+      this.area = Number(a) || 0;
+      this.flags = 0;
+      for (const [n, bit] of FAMILY_FLAGS) if (this.bool(get(n), lineNo, n)) this.flags |= bit;
+      const p = get('persons');
+      this.persons = 0;
+      if (p !== '') {
+        if (!/^\d{1,9}$/.test(p)) {
+          this.issue(
+            lineNo,
+            'persons',
+            'population.invalid_persons',
+            `persons（家庭人数）应为非负整数，实际为 ${shown(p)}`,
+            `persons (household size) must be a whole number ≥ 0, got ${shown(p)}`,
+          );
+        } else this.persons = Number(p);
+      }
+    } else {
+      FAMILY_COLUMNS.forEach((c, k) => {
+        const v = get(c);
+        if (v !== '' && v !== this.first[k]) {
+          this.issue(
+            lineNo,
+            c,
+            'population.inconsistent_family',
+            `与该家庭第 ${this.curLine} 行的值 ${shown(this.first[k])} 不同：${shown(v)}`,
+            `Differs from the family's row on line ${this.curLine} (${shown(this.first[k])}): ${shown(v)}`,
+          );
+        }
       });
     }
-  }
-  if (issues.length) return issues;
-  const yes = (v: string | undefined) => v === '1' || v === 'true' || v === 'TRUE';
-  let cur: string | null = null;
-  let area = 0;
-  let flags = 0;
-  let persons = 0;
-  const kids: Array<{ birthDay: number; area: number; flags: number; birthOrder?: number }> = [];
-  const flush = () => {
-    if (cur !== null) b.addRaw(area, flags, kids, persons || 2 + kids.length);
-    kids.length = 0;
-  };
-  const famFlag: Array<[string, number]> = [
-    ['mother_employed', FF.MOTHER_EMPLOYED | FF.MOTHER],
-    ['father_employed', FF.FATHER_EMPLOYED | FF.FATHER],
-    ['mother_only_child', FF.MOTHER_ONLY_CHILD],
-    ['father_only_child', FF.FATHER_ONLY_CHILD],
-    ['mother_elder_hospitalized', FF.MOTHER_ELDER_HOSPITALIZED],
-    ['father_elder_hospitalized', FF.FATHER_ELDER_HOSPITALIZED],
-    ['owns_home', FF.OWNS_HOME],
-    ['rents', FF.RENTS],
-    ['contributes_housing_fund', FF.CONTRIBUTES_HOUSING_FUND],
-    ['buying_first_home', FF.BUYING_FIRST_HOME],
-    ['special_family', FF.SPECIAL_FAMILY],
-  ];
-  for (let li = 1; li < lines.length && issues.length < 100; li++) {
-    if (lines[li].trim() === '') continue;
-    const f = lines[li].split(',');
-    const get = (n: string) => {
-      const i = col(n);
-      return i < 0 ? undefined : f[i]?.trim();
-    };
-    const id = get('family_id') as string;
-    const bad = (field: string, zh: string, en: string) =>
-      issues.push({ code: 'population.invalid_value', path: `/${field}`, line: li + 1, message: { zh, en } });
-    if (id !== cur) {
-      flush();
-      cur = id;
-      const a = get('hukou_area') ?? '';
-      if (!/^\d{6}$/.test(a)) bad('hukou_area', '不是6位行政区划代码', 'Not a 6-digit area code');
-      area = Number(a) || 0;
-      flags = 0;
-      for (const [n, bit] of famFlag) if (yes(get(n))) flags |= bit;
-      persons = Number(get('persons') ?? 0) || 0;
+    const bd = get('child_birth_date');
+    if (bd === '') {
+      for (const c of CHILD_COLUMNS) {
+        if (get(c) !== '') {
+          this.issue(
+            lineNo,
+            c,
+            'population.child_without_birth_date',
+            `填写了 ${c} 但 child_birth_date 为空（无孩子的家庭各子女列应为空）`,
+            `${c} is given but child_birth_date is empty (a row without a child leaves the child columns empty)`,
+          );
+        }
+      }
+      return;
     }
-    const bd = get('child_birth_date') ?? '';
-    if (bd === '') continue;
     const day = parseIsoDate(bd);
     if (day === null) {
-      bad('child_birth_date', '不是有效日期', 'Not a valid date');
-      continue;
+      this.issue(
+        lineNo,
+        'child_birth_date',
+        'population.invalid_date',
+        `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(bd)}`,
+        `Not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(bd)}`,
+      );
+      return;
     }
-    const ca = get('child_hukou_area') ?? '';
-    if (ca !== '' && !/^\d{6}$/.test(ca))
-      bad('child_hukou_area', '不是6位行政区划代码', 'Not a 6-digit area code');
+    const ca = get('child_hukou_area');
+    if (ca !== '' && !/^\d{6}$/.test(ca)) this.areaCode(ca, lineNo, 'child_hukou_area');
     const bo = get('child_birth_order');
-    kids.push({
+    let birthOrder: number | undefined;
+    if (bo !== '') {
+      if (!/^\d{1,2}$/.test(bo) || Number(bo) < 1 || Number(bo) > MAX_CHILDREN) {
+        this.issue(
+          lineNo,
+          'child_birth_order',
+          'population.invalid_birth_order',
+          `孩次应为 1 至 ${MAX_CHILDREN} 的整数，实际为 ${shown(bo)}`,
+          `Birth order must be a whole number from 1 to ${MAX_CHILDREN}, got ${shown(bo)}`,
+        );
+      } else birthOrder = Number(bo);
+    }
+    const flags =
+      (this.bool(get('child_adopted'), lineNo, 'child_adopted') ? CF.ADOPTED : 0) |
+      (this.bool(get('child_difficult_birth'), lineNo, 'child_difficult_birth') ? CF.DIFFICULT_BIRTH : 0);
+    this.kids.push({
       birthDay: day,
       area: ca === '' ? 0 : Number(ca),
-      flags:
-        (yes(get('child_adopted')) ? CF.ADOPTED : 0) |
-        (yes(get('child_difficult_birth')) ? CF.DIFFICULT_BIRTH : 0),
-      ...(bo ? { birthOrder: Number(bo) } : {}),
+      flags,
+      ...(birthOrder !== undefined ? { birthOrder } : {}),
     });
   }
-  flush();
-  return issues;
+
+  private readHeader(text: string, lineNo: number): void {
+    const header = (splitCsvLine(text) ?? [text]).map((h) => h.trim());
+    this.header = header;
+    if (header.length === 1 && header[0] === '') {
+      this.issue(
+        lineNo,
+        '',
+        'population.missing_header',
+        `第一行应为表头（至少含 family_id、hukou_area、child_birth_date）`,
+        'The first line must be the header (at least family_id, hukou_area, child_birth_date)',
+      );
+      return;
+    }
+    const known = new Set<string>(CSV_COLUMNS);
+    header.forEach((h, i) => {
+      if (!known.has(h)) {
+        this.issue(
+          lineNo,
+          h,
+          'population.unknown_column',
+          `未知列 ${shown(h)}（可用的列见 docs/rules.md）`,
+          `Unknown column ${shown(h)} (see docs/rules.md for the columns)`,
+        );
+      } else if (this.col.has(h)) {
+        this.issue(
+          lineNo,
+          h,
+          'population.duplicate_column',
+          `列 ${shown(h)} 重复`,
+          `Column ${shown(h)} appears twice`,
+        );
+      } else this.col.set(h, i);
+    });
+    for (const n of ['family_id', 'hukou_area', 'child_birth_date']) {
+      if (!this.col.has(n)) {
+        this.issue(lineNo, n, 'population.missing_column', `缺少列：${n}`, `Missing column: ${n}`);
+      }
+    }
+  }
+
+  /** After the last line: the last family is added; returns every issue (at most MAX_POPULATION_ISSUES). */
+  finish(): PopulationIssue[] {
+    if (this.header === null) {
+      this.issue(1, '', 'population.empty', '文件为空', 'The file is empty');
+    } else if (this.issues.length === 0 && this.rows === 0) {
+      this.issue(1, '', 'population.empty', '表头之后没有数据行', 'No rows after the header');
+    }
+    this.flush();
+    this.cur = null;
+    return this.issues;
+  }
+}
+
+/** Parse CSV text (see CSV_COLUMNS) into a builder. Returns issues, at most MAX_POPULATION_ISSUES. */
+export function addCsv(b: ColumnsBuilder, text: string): PopulationIssue[] {
+  const r = new CsvPopulationReader(b);
+  if (text !== '') {
+    const lines = text.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (let i = 0; i < lines.length && !r.full; i++) r.line(lines[i], i + 1);
+  }
+  return r.finish();
 }

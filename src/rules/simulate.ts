@@ -49,7 +49,15 @@ export interface YearReport {
 }
 
 export interface ReformYearReport extends YearReport {
-  difference: { cashTotalFen: number; programmes: Record<string, number> };
+  /**
+   * Reform minus current law: the cash total, every programme, and cash by area and programme
+   * (every area either side has, so an area paid under only one of them is there too).
+   */
+  difference: {
+    cashTotalFen: number;
+    programmes: Record<string, number>;
+    byArea: Record<string, Record<string, number>>;
+  };
   familiesGaining: number;
   familiesLosing: number;
 }
@@ -81,6 +89,75 @@ function report(cols: PopulationColumns, P: ParameterSet, year: number, familyCa
   const cashTotalFen = CASH_PROGRAMMES.reduce((s, p) => s + programmes[p].amount, 0);
   const rep: YearReport = { year, asOf: `${year}-12-31`, cashTotalFen, programmes, byArea };
   return { rep, familyCash: r.familyCash };
+}
+
+/** Cash by area, reform minus current law, over the areas of either side (same key order rules as `byArea`). */
+function areaDifference(
+  cur: YearReport['byArea'],
+  ref: YearReport['byArea'],
+): Record<string, Record<string, number>> {
+  const keys = [...new Set([...Object.keys(cur), ...Object.keys(ref)])].sort((a, b) =>
+    a === 'unknown' ? -1 : b === 'unknown' ? 1 : Number(a) - Number(b),
+  );
+  const out: Record<string, Record<string, number>> = {};
+  for (const k of keys) {
+    out[k] = Object.fromEntries(CASH_PROGRAMMES.map((p) => [p, (ref[k]?.[p] ?? 0) - (cur[k]?.[p] ?? 0)]));
+  }
+  return out;
+}
+
+/**
+ * Years a simulation can be run for: the years the policy parameters are written for, from the
+ * plan's first subsidies (2020 on, as the budget API) to the plan's horizon (到2035年). Outside
+ * them the answer would be current law carried into years it was never meant for.
+ */
+export const SIMULATION_YEARS = { first: 2020, last: 2035 } as const;
+
+/**
+ * Parse a `--year` value: a year, a list or a range (`2025`, `2024,2025`, `2023-2027`), each in
+ * SIMULATION_YEARS. Years are returned once each, in order.
+ */
+export function parseYears(
+  spec: string,
+): { ok: true; years: number[] } | { ok: false; message: { zh: string; en: string } } {
+  const { first, last } = SIMULATION_YEARS;
+  const years = new Set<number>();
+  const parts = spec.split(',');
+  for (const raw of parts) {
+    const part = raw.trim();
+    const m = /^(\d{4})(?:\s*[-–]\s*(\d{4}))?$/.exec(part);
+    if (!m) {
+      return {
+        ok: false,
+        message: {
+          zh: `--year 无效：${JSON.stringify(part)} 不是年份、年份列表或范围（如 2025、2024,2025、2023-2027）`,
+          en: `invalid --year: ${JSON.stringify(part)} is not a year, list or range (e.g. 2025, 2024,2025, 2023-2027)`,
+        },
+      };
+    }
+    const a = Number(m[1]);
+    const b = Number(m[2] ?? m[1]);
+    if (b < a) {
+      return {
+        ok: false,
+        message: {
+          zh: `--year 范围无效：${part}（结束年份早于开始年份）`,
+          en: `invalid --year range: ${part} (ends before it starts)`,
+        },
+      };
+    }
+    if (a < first || b > last) {
+      return {
+        ok: false,
+        message: {
+          zh: `--year ${part} 超出政策参数覆盖的年份 ${first}–${last}`,
+          en: `--year ${part} is outside the years the policy parameters cover, ${first}–${last}`,
+        },
+      };
+    }
+    for (let y = a; y <= b; y++) years.add(y);
+  }
+  return { ok: true, years: [...years].sort((x, y) => x - y) };
 }
 
 /**
@@ -116,6 +193,14 @@ export function simulate(
         zh: '产假、护理假按当年出生计算；其他假期为 12 月 31 日时的全年应享天数。',
         en: 'Maternity and paternity leave count births in the year; other leave is the yearly entitlement as of 31 December.',
       },
+      ...(reform
+        ? [
+            {
+              zh: '增加/减少的家庭数按每个家庭当年现金合计（五个现金项目）比较；假期、扣除额和资格的变化只在 difference.programmes 中。',
+              en: "familiesGaining/familiesLosing compare each family's cash total for the year (the five cash programmes); changes in leave, deductions and eligibility are in difference.programmes only.",
+            },
+          ]
+        : []),
     ],
     years: [],
   };
@@ -140,7 +225,11 @@ export function simulate(
       for (const p of PROGRAMMES) diff[p] = ref.rep.programmes[p].amount - cur.rep.programmes[p].amount;
       entry.reform = {
         ...ref.rep,
-        difference: { cashTotalFen: ref.rep.cashTotalFen - cur.rep.cashTotalFen, programmes: diff },
+        difference: {
+          cashTotalFen: ref.rep.cashTotalFen - cur.rep.cashTotalFen,
+          programmes: diff,
+          byArea: areaDifference(cur.rep.byArea, ref.rep.byArea),
+        },
         familiesGaining: gain,
         familiesLosing: lose,
       };

@@ -2,8 +2,24 @@ import type { Command } from 'commander';
 
 /**
  * `junheng simulate`: budget totals by programme, area and year over a population (JSON lines,
- * CSV, or a deterministic synthetic city), optionally against a reform overlay.
+ * CSV, the registry, or a deterministic synthetic city), optionally against a reform overlay.
+ * stdout carries the answer only (one JSON document with --json). Bad input exits 2 with nothing
+ * on stdout and, on stderr, each problem (file, line or field, why) in English and Chinese;
+ * progress lines go to stderr too.
  */
+
+/** One problem with the command's input: where (file, line, field) and why, in both languages. */
+interface Problem {
+  where: string;
+  en: string;
+  zh: string;
+}
+
+/** Largest --synthetic population: ten times Kunming, far more than any budget question needs. */
+const MAX_SYNTHETIC = 100_000_000;
+/** Problems printed; the rest are counted. */
+const SHOWN = 20;
+
 export function register(program: Command): void {
   program
     .command('simulate')
@@ -13,8 +29,8 @@ export function register(program: Command): void {
       'population: .jsonl (families) or .csv (one row per child), see docs/rules.md; or "db" for the registry (DATABASE_URL / JUNHENG_DATA_DIR)',
     )
     .option('--synthetic <n>', 'generate a deterministic synthetic population of n people instead')
-    .option('--seed <s>', 'seed for --synthetic', '20250101')
-    .option('--year <years>', 'year, list or range: 2025, 2024,2025 or 2023-2027', '2025')
+    .option('--seed <s>', 'seed for --synthetic (a whole number)', '20250101')
+    .option('--year <years>', 'year, list or range in 2020–2035: 2025, 2024,2025 or 2023-2027', '2025')
     .option('--reform <file>', 'reform overlay (YAML), e.g. policy/reforms/third-child-10000.yaml')
     .option('--json', 'print JSON')
     .action(
@@ -26,85 +42,185 @@ export function register(program: Command): void {
         reform?: string;
         json?: boolean;
       }) => {
-        const { readFileSync, createReadStream } = await import('node:fs');
+        const { createReadStream, statSync } = await import('node:fs');
         const { createInterface } = await import('node:readline');
-        const { loadParameters, loadReform } = await import('../../rules/load.ts');
+        const { loadParameters, loadReform, ReformFileError } = await import('../../rules/load.ts');
         const { ColumnsBuilder } = await import('../../rules/batch.ts');
-        const { addCsv, addJsonLine, syntheticPopulation } = await import('../../rules/population.ts');
-        const { simulate } = await import('../../rules/simulate.ts');
-        const fail = (en: string, zh: string) => {
-          process.stderr.write(`${en} / ${zh}\n`);
+        const { addJsonLine, CsvPopulationReader, MAX_POPULATION_ISSUES, syntheticPopulation } = await import(
+          '../../rules/population.ts'
+        );
+        const { parseYears, simulate } = await import('../../rules/simulate.ts');
+        /** Print the problems and a summary line on stderr; exit 2; nothing on stdout. */
+        const fail = (problems: Problem[], summary: { en: string; zh: string }, more = 0) => {
+          for (const p of problems.slice(0, SHOWN)) {
+            process.stderr.write(`${p.where ? `${p.where}: ` : ''}${p.en} / ${p.zh}\n`);
+          }
+          const hidden = problems.length - Math.min(problems.length, SHOWN) + more;
+          if (hidden > 0) process.stderr.write(`… ${hidden} more / 另有 ${hidden} 处\n`);
+          process.stderr.write(`error: ${summary.en} / 错误：${summary.zh}\n`);
           process.exitCode = 2;
         };
-        const years: number[] = [];
-        for (const part of opts.year.split(',')) {
-          const m = /^(\d{4})(?:-(\d{4}))?$/.exec(part.trim());
-          if (!m) return fail(`invalid --year: ${part}`, `年份无效：${part}`);
-          const a = Number(m[1]);
-          const b = Number(m[2] ?? m[1]);
-          if (b < a || b - a > 50) return fail(`invalid --year range: ${part}`, `年份范围无效：${part}`);
-          for (let y = a; y <= b; y++) years.push(y);
+        const usage = (en: string, zh: string) => fail([], { en, zh });
+
+        // Options first: nothing is read before they are known to be usable.
+        const y = parseYears(opts.year);
+        if (!y.ok) return usage(y.message.en, y.message.zh);
+        const years = y.years;
+        if (opts.population !== undefined && opts.synthetic !== undefined) {
+          return usage(
+            'give either --population or --synthetic, not both',
+            '--population 与 --synthetic 只能指定其一',
+          );
         }
+        if (opts.population === undefined && opts.synthetic === undefined) {
+          return usage(
+            'give --population FILE|db or --synthetic N',
+            '请指定 --population 文件|db 或 --synthetic 人数',
+          );
+        }
+        let persons = 0;
+        let seed = 0;
+        if (opts.synthetic !== undefined) {
+          persons = opts.synthetic.trim() === '' ? Number.NaN : Number(opts.synthetic);
+          if (!Number.isInteger(persons) || persons < 1 || persons > MAX_SYNTHETIC) {
+            return usage(
+              `--synthetic must be a whole number of people from 1 to ${MAX_SYNTHETIC}, got ${JSON.stringify(opts.synthetic)}`,
+              `--synthetic 应为 1 至 ${MAX_SYNTHETIC} 的整数人数，实际为 ${JSON.stringify(opts.synthetic)}`,
+            );
+          }
+          seed = opts.seed.trim() === '' ? Number.NaN : Number(opts.seed);
+          if (!Number.isSafeInteger(seed)) {
+            return usage(
+              `--seed must be a whole number, got ${JSON.stringify(opts.seed)}`,
+              `--seed 应为整数，实际为 ${JSON.stringify(opts.seed)}`,
+            );
+          }
+        }
+
         const current = loadParameters();
         let reform: ReturnType<typeof loadParameters> | undefined;
-        if (opts.reform) {
+        if (opts.reform !== undefined) {
           try {
             reform = loadReform(current, opts.reform);
           } catch (err) {
-            return fail(`invalid reform: ${(err as Error).message}`, '政策调整文件无效');
+            if (!(err instanceof ReformFileError)) throw err;
+            return fail(
+              err.issues.map((i) => ({
+                where: i.path ? `${err.file}: ${i.path}` : err.file,
+                en: i.message.en,
+                zh: i.message.zh,
+              })),
+              { en: `invalid reform file ${err.file}`, zh: `政策调整文件无效：${err.file}` },
+            );
           }
         }
+
         const t0 = performance.now();
         let cols: import('../../rules/batch.ts').PopulationColumns;
-        if (opts.synthetic) {
-          const n = Number(opts.synthetic);
-          if (!Number.isInteger(n) || n <= 0)
-            return fail('--synthetic needs a positive integer', '--synthetic 需为正整数');
-          process.stderr.write(`generating ${n} people (seed ${opts.seed})…\n`);
-          cols = syntheticPopulation({ persons: n, seed: Number(opts.seed) });
+        if (opts.synthetic !== undefined) {
+          process.stderr.write(`generating ${persons} people (seed ${seed})…\n`);
+          cols = syntheticPopulation({ persons, seed });
         } else if (opts.population === 'db') {
           const { openRuntime } = await import('../../server/runtime.ts');
           const { registryPopulation } = await import('../../server/modules/budget/registry-population.ts');
-          const rt = await openRuntime();
+          let where = 'the registry';
           try {
-            process.stderr.write(`reading the registry from ${rt.db.describe}…\n`);
-            cols = await registryPopulation(rt.db.kysely);
-          } finally {
-            await rt.db.close();
+            const rt = await openRuntime();
+            where = rt.db.describe;
+            try {
+              process.stderr.write(`reading the registry from ${rt.db.describe}…\n`);
+              cols = await registryPopulation(rt.db.kysely);
+            } finally {
+              await rt.db.close();
+            }
+          } catch (err) {
+            const why = err instanceof Error ? err.message : String(err);
+            return fail([{ where, en: why, zh: why }], {
+              en: 'cannot read the registry (is the database reachable and migrated? `junheng db migrate`, then `junheng import`)',
+              zh: '无法读取人口登记库（数据库是否可连接、是否已迁移？先运行 `junheng db migrate`，再 `junheng import`）',
+            });
           }
-        } else if (opts.population) {
+          if (cols.personCount === 0) {
+            return fail([{ where, en: 'the registry holds no people', zh: '人口登记库中没有人员记录' }], {
+              en: "nothing to simulate: import the departments' feeds first (`junheng import`)",
+              zh: '没有可测算的人口：请先导入各部门数据（`junheng import`）',
+            });
+          }
+        } else {
+          const file = opts.population as string;
+          const unreadable = (en: string, zh: string) =>
+            fail([{ where: file, en, zh }], {
+              en: `cannot read the population file ${file}`,
+              zh: `无法读取人口文件：${file}`,
+            });
+          try {
+            if (!statSync(file).isFile())
+              return unreadable('not a file (a directory?)', '不是文件（是目录？）');
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT') return unreadable('no such file', '文件不存在');
+            return unreadable(
+              `cannot be read (${code ?? (err as Error).message})`,
+              `无法读取（${code ?? (err as Error).message}）`,
+            );
+          }
+          const csv = file.toLowerCase().endsWith('.csv');
           const b = new ColumnsBuilder();
-          const issues: Array<{
-            line: number;
-            path: string;
-            code: string;
-            message: { zh: string; en: string };
-          }> = [];
-          if (opts.population.endsWith('.csv')) {
-            issues.push(...addCsv(b, readFileSync(opts.population, 'utf8')));
-          } else {
+          const issues: import('../../rules/population.ts').PopulationIssue[] = [];
+          const reader = csv ? new CsvPopulationReader(b) : null;
+          let n = 0;
+          let dataLines = 0;
+          let stopped = false;
+          try {
             const rl = createInterface({
-              input: createReadStream(opts.population),
+              input: createReadStream(file, { encoding: 'utf8' }),
               crlfDelay: Number.POSITIVE_INFINITY,
             });
-            let n = 0;
             for await (const line of rl) {
               n++;
-              if (issues.length < 100) issues.push(...addJsonLine(b, line, n));
+              if (reader) {
+                reader.line(line, n);
+                if (reader.full) stopped = true;
+              } else {
+                if (line.trim() !== '') dataLines++;
+                issues.push(...addJsonLine(b, n === 1 ? line.replace(/^\uFEFF/, '') : line, n));
+                if (issues.length >= MAX_POPULATION_ISSUES) stopped = true;
+              }
+              if (stopped) {
+                rl.close();
+                break;
+              }
               if (n % 500_000 === 0) process.stderr.write(`read ${n} lines…\n`);
             }
+          } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            return unreadable(
+              `cannot be read (${code ?? (err as Error).message})`,
+              `无法读取（${code ?? (err as Error).message}）`,
+            );
+          }
+          if (reader) issues.push(...reader.finish());
+          else if (dataLines === 0) {
+            issues.push({
+              code: 'population.empty',
+              path: '',
+              line: 1,
+              message: { zh: '文件中没有家庭（空文件）', en: 'The file holds no families (it is empty)' },
+            });
           }
           if (issues.length) {
-            for (const i of issues.slice(0, 20)) {
-              process.stderr.write(
-                `line ${i.line} ${i.path}: ${i.code} — ${i.message.en} / ${i.message.zh}\n`,
-              );
-            }
-            return fail('invalid population file', '人口文件无效');
+            const problems = issues.map((i) => ({
+              where: `${file}:${i.line}${i.path ? ` ${csv ? i.path.slice(1) : i.path}` : ''} (${i.code})`,
+              en: i.message.en,
+              zh: i.message.zh,
+            }));
+            const format = csv ? 'CSV' : 'JSON lines';
+            return fail(problems, {
+              en: `invalid population file ${file} (${format}, see docs/rules.md)${stopped ? `; stopped reading at line ${n} after ${issues.length} problems` : ''}`,
+              zh: `人口文件无效：${file}（${format}，格式见 docs/rules.md）${stopped ? `；发现 ${issues.length} 处问题，已在第 ${n} 行停止读取` : ''}`,
+            });
           }
           cols = b.build();
-        } else {
-          return fail('give --population FILE or --synthetic N', '请指定 --population 或 --synthetic');
         }
         process.stderr.write(
           `population: ${cols.personCount} people, ${cols.familyCount} families, ${cols.childCount} children (${Math.round(performance.now() - t0)} ms)\n`,
@@ -125,7 +241,7 @@ export function register(program: Command): void {
           }
           if (y.reform) {
             process.stdout.write(
-              `  reform: cash ${yuan(y.reform.cashTotalFen)} yuan (${y.reform.difference.cashTotalFen >= 0 ? '+' : ''}${yuan(y.reform.difference.cashTotalFen)}), families gaining ${y.reform.familiesGaining}, losing ${y.reform.familiesLosing}\n`,
+              `  reform: cash ${yuan(y.reform.cashTotalFen)} yuan (${y.reform.difference.cashTotalFen >= 0 ? '+' : ''}${yuan(y.reform.difference.cashTotalFen)}), families gaining ${y.reform.familiesGaining}, losing ${y.reform.familiesLosing} (by cash)\n`,
             );
           }
         }
