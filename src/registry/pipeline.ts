@@ -384,6 +384,20 @@ function stateOf(r: PersonRow): PersonState {
   };
 }
 
+/** A registered person as a fuzzy-match candidate. */
+function candidateOf(s: PersonState): Candidate {
+  const v = s.values;
+  return {
+    id: s.id!,
+    name: v.name ?? '',
+    sex: v.sex ?? '',
+    birthDate: v.birth_date ?? '',
+    streetCode: v.street_code ?? null,
+    motherId: v.mother_id ? Number(v.mother_id) : null,
+    householdNo: v.household_no ?? null,
+  };
+}
+
 type Typed = [unknown[], string];
 
 /**
@@ -665,7 +679,8 @@ class ImportRun {
           linked: s.person_id !== null,
         });
     }
-    type Work = { row: ValidRow; hash: string; mapped: Mapped; isNew: boolean };
+    /** wasUnlinked: stored before without a person (it may be waiting in the review queue). */
+    type Work = { row: ValidRow; hash: string; mapped: Mapped; isNew: boolean; wasUnlinked: boolean };
     const work: Work[] = [];
     const workByRecord = new Map<string, Work>();
     for (let i = 0; i < valid.length; i++) {
@@ -690,7 +705,7 @@ class ImportRun {
       } else {
         report.accepted++;
       }
-      const w: Work = { row, hash, mapped: prep.mapped[i], isNew: !k };
+      const w: Work = { row, hash, mapped: prep.mapped[i], isNew: !k, wasUnlinked: Boolean(k && !k.linked) };
       // A newer version of a record earlier in this batch replaces it.
       const earlier = workByRecord.get(row.recordId);
       if (earlier) work.splice(work.indexOf(earlier), 1);
@@ -797,6 +812,20 @@ class ImportRun {
         (d.decision === 'same' ? e.same : e.different).add(Number(d.candidate_person_id));
         decisions.set(d.record_id, e);
       }
+      // A remembered "same" holds even when the person no longer shares the record's birth date
+      // and surname (a corrected birth date, a new name): never asked again.
+      const sameIds = [
+        ...new Set(dec.filter((d) => d.decision === 'same').map((d) => Number(d.candidate_person_id))),
+      ];
+      const absent = sameIds.filter((id) => !byId.has(id));
+      if (absent.length) {
+        const rows = await sql<{
+          j: string;
+        }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(absent)}::int8[])`.execute(
+          this.trx,
+        );
+        for (const r of personRows(rows.rows)) addState(stateOf(r));
+      }
     }
     const missingIds = [...new Set(certLinks.values())].filter((id) => !byId.has(id));
     if (missingIds.length) {
@@ -820,6 +849,7 @@ class ImportRun {
       { kind: string | null; streetCode: string | null; areaCode: string }
     >();
     const newPersons: PersonState[] = [];
+    const settled: string[] = [];
 
     const resolve = (ref: PersonRef, areaCode: string): PersonState | null => {
       if (!ref.idNumber) return null;
@@ -929,8 +959,13 @@ class ImportRun {
           streetCode: row.values.streetCode ?? null,
           motherId: motherState?.id ?? null,
         };
-        const cands = candidatesByKey.get(`${probe.birthDate}|${[...probe.name][0]}`) ?? [];
-        const d = decideLink(probe, cands, decisions.get(row.recordId));
+        let cands = candidatesByKey.get(`${probe.birthDate}|${[...probe.name][0]}`) ?? [];
+        const remembered = decisions.get(row.recordId);
+        for (const id of remembered?.same ?? []) {
+          const st = byId.get(id);
+          if (st && !cands.some((c) => c.id === id)) cands = [...cands, candidateOf(st)];
+        }
+        const d = decideLink(probe, cands, remembered);
         if (d.kind === 'link') {
           person = byId.get(d.personId) ?? null;
           method = d.reasons.includes('review.same') ? 'review' : 'match';
@@ -992,6 +1027,8 @@ class ImportRun {
           areaCode: row.areaCode,
         });
       }
+      // Linked now (a confident match, a certificate): its open review items are moot.
+      if (person && w.wasUnlinked) settled.push(row.recordId);
       records.push({
         recordId: row.recordId,
         updatedAt: row.updatedAt,
@@ -1015,6 +1052,7 @@ class ImportRun {
       households,
       rejects,
       prep.rejectValues,
+      settled,
     );
     // Awaited by drain(); a failure meanwhile must not count as unhandled.
     this.tail.catch(() => {});
@@ -1149,8 +1187,13 @@ class ImportRun {
     households: Map<string, { kind: string | null; streetCode: string | null; areaCode: string }>,
     rejects: RejectedRow[],
     rejectValues: string[],
+    settled: string[],
   ): Promise<void> {
     const { spec, trx } = this;
+    if (settled.length) {
+      await sql`delete from review_item where feed_id = ${spec.id} and status = 'open'
+        and record_id = any(${arrayLiteral(settled)}::text[])`.execute(trx);
+    }
     const now = this.ctx.now.toISOString();
     const importId = this.importId;
     const n = (k: number) => Array.from({ length: k }, () => importId);
@@ -1282,7 +1325,11 @@ class ImportRun {
         },
         `'${spec.id}', record_id, '${spec.source}', candidate, area_code, score, reasons::jsonb, record::jsonb,
           ${importId}, '${now}'::timestamptz`,
-        'on conflict (feed_id, record_id, candidate_person_id) do nothing',
+        // A newer version of a record still waiting for staff replaces the one they would decide
+        // on (its values are what a "same" decision merges); a decided item stays as decided.
+        `on conflict (feed_id, record_id, candidate_person_id) do update set score = excluded.score,
+          reasons = excluded.reasons, record = excluded.record, import_id = excluded.import_id
+          where review_item.status = 'open'`,
       );
     }
     if (rejects.length) {

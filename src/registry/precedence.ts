@@ -191,8 +191,14 @@ export function mergeFacts(
     const rc = rank(f, prov?.source);
     if (cur === value || (cur !== null && same(f, cur, value))) {
       // Agreement: a higher (or the same, newer) source takes over the provenance.
-      if (!prov || r < rc) {
-        sources[f] = own ??= { ...origin };
+      if (!prov || r < rc || (r === rc && origin.at > prov.at)) {
+        // The phone's provenance carries its blind index (what `current` compares against):
+        // a provenance without it would make the same number look changed on the next import.
+        if (prov?.value !== undefined) sources[f] = { ...origin, value: prov.value };
+        else {
+          own ??= { ...origin };
+          sources[f] = own;
+        }
         provenanceOnly = true;
       }
       continue;

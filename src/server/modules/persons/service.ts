@@ -22,6 +22,10 @@ export function toView(r: Row) {
   };
 }
 
+/**
+ * One person, masked. A person outside the actor's scope (or unknown) is returned as the error,
+ * not thrown: the caller throws it after the commit, so the denied read stays in the audit.
+ */
 export async function getPerson(ctx: Ctx, id: number) {
   const row = await store.findPerson(ctx.trx, ctx.actor, id);
   ctx.audit({
@@ -30,7 +34,7 @@ export async function getPerson(ctx: Ctx, id: number) {
     subjectId: id,
     outcome: row ? 'success' : 'denied',
   });
-  if (!row) throw new AppError('person.not_found');
+  if (!row) return new AppError('person.not_found');
   return toView(row);
 }
 
@@ -63,9 +67,22 @@ export async function myPerson(ctx: Ctx) {
   };
 }
 
-/** Shows a full ID number: needs `person.reveal`, a stated reason, and is audited. */
-export async function revealIdNumber(ctx: Ctx, id: number, reason: string) {
-  if (reason.trim().length < 4) throw new AppError('person.reveal_reason_required');
+/**
+ * Shows a full ID number: needs `person.reveal`, a stated reason, and is audited — refused
+ * attempts too (no reason, a person out of scope): the error is returned, and thrown by the
+ * caller after the commit that keeps its audit row.
+ */
+export async function revealIdNumber(ctx: Ctx, id: number, reason: string): Promise<string | AppError> {
+  if (reason.trim().length < 4) {
+    ctx.audit({
+      action: 'person.reveal_id',
+      subjectType: 'person',
+      subjectId: id,
+      outcome: 'denied',
+      details: { reason: 'reason_required' },
+    });
+    return new AppError('person.reveal_reason_required');
+  }
   const row = await store.encryptedIdOf(ctx.trx, ctx.actor, id);
   ctx.audit({
     action: 'person.reveal_id',
@@ -74,6 +91,6 @@ export async function revealIdNumber(ctx: Ctx, id: number, reason: string) {
     outcome: row ? 'success' : 'denied',
     details: { reason },
   });
-  if (!row) throw new AppError('person.not_found');
+  if (!row) return new AppError('person.not_found');
   return ctx.cipher.decrypt(row.id_number_enc);
 }

@@ -3,15 +3,30 @@
  * source, the linkage review queue and its decisions, and the data-quality dashboard.
  */
 import { sql } from 'kysely';
+import { managementAreaOf } from '../../../domain/areas.ts';
 import { findFeed } from '../../../registry/feeds.ts';
 import { mapRecord } from '../../../registry/mapping.ts';
-import { decodeSources, encodeSources, mergeFacts, type PersonField } from '../../../registry/precedence.ts';
+import {
+  decodeSources,
+  encodeSources,
+  type Facts,
+  mergeFacts,
+  type PersonField,
+} from '../../../registry/precedence.ts';
 import { maskIdsIn } from '../../../registry/privacy.ts';
 import type { Ctx } from '../../context.ts';
 import { AppError, requireIdNumber } from '../../errors.ts';
 import * as store from './store.ts';
 
 type PersonRow = NonNullable<Awaited<ReturnType<typeof store.findPerson>>>;
+
+/**
+ * A record id as staff see it: ID numbers inside it masked; one kept as a blind index
+ * (`bidx:…`, a record id that embedded an ID number) is not shown at all.
+ */
+function shownRecordId(recordId: string): string {
+  return recordId.startsWith('bidx:') ? '(hidden)' : maskIdsIn(recordId);
+}
 
 function summary(r: PersonRow) {
   return {
@@ -72,7 +87,11 @@ const FIELD_VALUE: Record<string, (r: PersonRow) => string | number | null> = {
   father_id: (r) => r.father_id,
 };
 
-/** The person page: the fused record, per field its value and source. */
+/**
+ * The person page: the fused record, per field its value and source. A person outside the
+ * actor's scope (or unknown) is returned as the error, not thrown: the caller throws it after
+ * the transaction commits, so the denied view stays in the audit.
+ */
 export async function personPage(ctx: Ctx, id: number) {
   const r = await store.findPerson(ctx.trx, ctx.actor, id);
   ctx.audit({
@@ -81,7 +100,7 @@ export async function personPage(ctx: Ctx, id: number) {
     subjectId: id,
     outcome: r ? 'success' : 'denied',
   });
-  if (!r) throw new AppError('person.not_found');
+  if (!r) return new AppError('person.not_found');
   const sources = decodeSources(r.field_sources);
   const fields = Object.entries(FIELD_VALUE).map(([field, get]) => {
     const s = sources[field];
@@ -93,7 +112,7 @@ export async function personPage(ctx: Ctx, id: number) {
         ? {
             source: s.source,
             feed: s.feed,
-            recordId: maskIdsIn(s.record),
+            recordId: shownRecordId(s.record),
             updatedAt: s.at,
             importId: s.import,
           }
@@ -101,7 +120,7 @@ export async function personPage(ctx: Ctx, id: number) {
     };
   });
   const [relatives, events, history, conflicts, records] = await Promise.all([
-    store.relatives(ctx.trx, r),
+    store.relatives(ctx.trx, ctx.actor, r),
     store.events(ctx.trx, id),
     store.history(ctx.trx, id),
     store.conflicts(ctx.trx, id),
@@ -110,7 +129,7 @@ export async function personPage(ctx: Ctx, id: number) {
   return {
     person: { ...summary(r), phoneMasked: r.phone_masked, address: r.address, householdNo: r.household_no },
     fields,
-    relatives: relatives.rows.map((x) => ({
+    relatives: relatives.map((x) => ({
       id: x.id,
       name: x.name,
       idNumberMasked: x.id_number_masked,
@@ -122,7 +141,7 @@ export async function personPage(ctx: Ctx, id: number) {
       kind: e.kind,
       date: e.event_date,
       feed: e.feed_id,
-      recordId: maskIdsIn(e.record_id),
+      recordId: shownRecordId(e.record_id),
       role: e.person_id === id ? 'subject' : 'related',
       details: Object.fromEntries(
         Object.entries(e.details as Record<string, unknown>).map(([k, v]) => [
@@ -138,7 +157,7 @@ export async function personPage(ctx: Ctx, id: number) {
       oldSource: h.old_source,
       source: h.source,
       feed: h.feed_id,
-      recordId: maskIdsIn(h.record_id),
+      recordId: shownRecordId(h.record_id),
       recordUpdatedAt: localTimestamp(h.source_updated_at),
       changedAt: new Date(h.changed_at).toISOString(),
     })),
@@ -150,13 +169,13 @@ export async function personPage(ctx: Ctx, id: number) {
       offeredValue: c.offered_value,
       source: c.source,
       feed: c.feed_id,
-      recordId: maskIdsIn(c.record_id),
+      recordId: shownRecordId(c.record_id),
       status: c.status,
     })),
     records: records.map((s) => ({
       feed: s.feed_id,
       source: s.source,
-      recordId: s.record_id.startsWith('bidx:') ? '(hidden)' : maskIdsIn(s.record_id),
+      recordId: shownRecordId(s.record_id),
       updatedAt: localTimestamp(s.updated_at),
       linkMethod: s.link_method,
     })),
@@ -173,7 +192,7 @@ export async function reviews(ctx: Ctx, q: { status: string; limit: number; offs
   return rows.map((r) => ({
     id: r.id,
     feed: r.feed_id,
-    recordId: maskIdsIn(r.record_id),
+    recordId: shownRecordId(r.record_id),
     source: r.source,
     areaCode: r.area_code,
     score: r.score,
@@ -267,7 +286,12 @@ export async function decide(ctx: Ctx, id: number, decision: 'same' | 'different
   return { id, status: decision, fieldsChanged };
 }
 
-/** Merges a reviewed record's facts (never its masked ID or phone) into the person. */
+/**
+ * Merges a reviewed record's facts (never its masked ID or phone) into the person, as an import
+ * would: per precedence, each change in the field history, each overruled value an open
+ * conflict, the area following the street, and (birth certificates) the mother the import
+ * resolved.
+ */
 async function applyRecord(
   ctx: Ctx,
   item: {
@@ -281,17 +305,32 @@ async function applyRecord(
 ): Promise<number> {
   const spec = findFeed(item.feed_id);
   if (!spec) return 0;
+  const { trx } = ctx;
   const values = item.record as Record<string, string | null>;
-  const facts = { ...mapRecord(spec.id, values).subject.facts };
+  const facts: Facts = { ...mapRecord(spec.id, values).subject.facts };
   delete facts.phone;
+  if (spec.id === 'health-birth-certificates') {
+    // The record's ID numbers are masked; the import resolved the mother onto the birth event.
+    const ev = await trx
+      .selectFrom('life_event')
+      .select('related_person_id')
+      .where('feed_id', '=', item.feed_id)
+      .where('record_id', '=', item.record_id)
+      .where('kind', '=', 'birth')
+      .executeTakeFirst();
+    if (ev?.related_person_id) facts.mother_id = String(ev.related_person_id);
+  }
   const p = await sql<Record<string, unknown>>`
-    select id, name, sex, birth_date::text as birth_date, street_code, address, hukou_area_code, ethnicity,
+    select id, area_code, name, sex, birth_date::text as birth_date, street_code, address, hukou_area_code, ethnicity,
       marital_status, household_no, household_relation, residence_status, death_date::text as death_date,
-      field_sources from person where id = ${item.candidate_person_id} for update`.execute(ctx.trx);
+      mother_id, father_id, field_sources from person where id = ${item.candidate_person_id} for update`.execute(
+    trx,
+  );
   const row = p.rows[0];
   if (!row) return 0;
   const current: Partial<Record<PersonField, string | null>> = {};
-  for (const k of Object.keys(facts) as PersonField[]) current[k] = (row[k] as string | null) ?? null;
+  for (const k of Object.keys(facts) as PersonField[])
+    current[k] = row[k] === null || row[k] === undefined ? null : String(row[k]);
   const sources = decodeSources(row.field_sources);
   const at = String(values[spec.keys.updatedAt] ?? '');
   const r = mergeFacts(current, sources, facts, {
@@ -301,13 +340,64 @@ async function applyRecord(
     at,
     import: item.import_id,
   });
-  const set: Record<string, string | null> = {};
-  for (const ch of r.changes) set[ch.field] = ch.newValue;
+  let areaCode = String(row.area_code);
+  const set: Record<string, string | number | null> = {};
+  for (const ch of r.changes) {
+    set[ch.field] = ch.field === 'mother_id' || ch.field === 'father_id' ? Number(ch.newValue) : ch.newValue;
+    if (ch.field === 'street_code') areaCode = managementAreaOf(ch.newValue) ?? areaCode;
+  }
   if (r.changes.length || r.provenanceOnly) {
-    await ctx.trx
+    await trx
       .updateTable('person')
-      .set({ ...(set as object), field_sources: sql`${encodeSources(sources)}::jsonb`, updated_at: ctx.now })
+      .set({
+        ...(set as object),
+        area_code: areaCode,
+        field_sources: sql`${encodeSources(sources)}::jsonb`,
+        updated_at: ctx.now,
+      })
       .where('id', '=', item.candidate_person_id)
+      .execute();
+  }
+  if (r.changes.length) {
+    await trx
+      .insertInto('person_field_history')
+      .values(
+        r.changes.map((ch) => ({
+          person_id: item.candidate_person_id,
+          area_code: areaCode,
+          field: ch.field,
+          old_value: ch.oldValue,
+          new_value: ch.newValue,
+          old_source: ch.oldSource,
+          source: spec.source,
+          feed_id: spec.id,
+          record_id: item.record_id,
+          source_updated_at: at,
+          import_id: item.import_id,
+          changed_at: ctx.now,
+        })),
+      )
+      .execute();
+  }
+  if (r.conflicts.length) {
+    await trx
+      .insertInto('field_conflict')
+      .values(
+        r.conflicts.map((cf) => ({
+          person_id: item.candidate_person_id,
+          area_code: areaCode,
+          field: cf.field,
+          current_value: cf.currentValue,
+          current_source: cf.currentSource,
+          offered_value: cf.offeredValue,
+          source: spec.source,
+          feed_id: spec.id,
+          record_id: item.record_id,
+          import_id: item.import_id,
+          created_at: ctx.now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['person_id', 'field', 'feed_id', 'record_id']).doNothing())
       .execute();
   }
   return r.changes.length;

@@ -28,7 +28,9 @@ export function search(
   if (q.name) query = query.where('person.name', 'like', `${q.name.replace(/[%_\\]/g, '\\$&')}%`);
   if (q.idBidx) query = query.where('person.id_number_bidx', '=', q.idBidx);
   if (q.idMasked) query = query.where('person.id_number_masked', '=', q.idMasked);
-  if (q.areaCode) query = query.where('person.area_code', '=', q.areaCode);
+  // A management area (6 digits) or a street (9 digits).
+  if (q.areaCode)
+    query = query.where(q.areaCode.length === 9 ? 'person.street_code' : 'person.area_code', '=', q.areaCode);
   return query.orderBy('person.id').limit(q.limit).execute();
 }
 
@@ -41,12 +43,16 @@ export function findPerson(trx: Trx, actor: Actor, id: number) {
     .executeTakeFirst();
 }
 
-/** Names and masked IDs of related people (parents, children, spouses, household). */
-export function relatives(
+/**
+ * Names and masked IDs of related people (parents, children, spouses, household) within the
+ * actor's scope: a relative registered in another area is not shown to its staff.
+ */
+export async function relatives(
   trx: Trx,
+  actor: Actor,
   p: { id: number; mother_id: number | null; father_id: number | null; household_no: string | null },
 ) {
-  return sql<{
+  const all = await sql<{
     id: number;
     name: string;
     id_number_masked: string;
@@ -60,8 +66,18 @@ export function relatives(
     union all select pe.id, pe.name, pe.id_number_masked, pe.birth_date::text, 'spouse', pe.household_relation
       from person_relationship r join person pe on pe.id = r.related_person_id where r.person_id = ${p.id}
     union all select id, name, id_number_masked, birth_date::text, 'household', household_relation from person
-      where household_no = ${p.household_no ?? '\u0000'} and id <> ${p.id}
+      where ${p.household_no}::text is not null and household_no = ${p.household_no}::text and id <> ${p.id}
     limit 200`.execute(trx);
+  if (all.rows.length === 0) return [];
+  const ids = [...new Set(all.rows.map((r) => Number(r.id)))];
+  const visible = await trx
+    .selectFrom('person')
+    .select('person.id')
+    .where('person.id', 'in', ids)
+    .where(personScope(actor))
+    .execute();
+  const inScope = new Set(visible.map((v) => Number(v.id)));
+  return all.rows.filter((r) => inScope.has(Number(r.id)));
 }
 
 export function events(trx: Trx, personId: number) {
@@ -124,11 +140,15 @@ export function sourceRecords(trx: Trx, personId: number) {
     .execute();
 }
 
+/**
+ * The review queue of an area: items whose candidate is a person of the area now (the person's
+ * scope, not the area stored with the item — a candidate who moved away is no longer theirs).
+ */
 function reviewScope(actor: Actor) {
-  return (eb: ExpressionBuilder<Database, 'review_item'>) => {
+  return (eb: ExpressionBuilder<Database, 'review_item' | 'person'>) => {
     if (actor.role === 'city_admin') return eb.val(true);
     if ((actor.role === 'staff' || actor.role === 'area_admin') && actor.areaCode)
-      return eb('review_item.area_code', '=', actor.areaCode);
+      return eb('person.area_code', '=', actor.areaCode);
     return eb.val(false);
   };
 }
@@ -142,7 +162,7 @@ export function reviews(trx: Trx, actor: Actor, q: { status: string; limit: numb
       'review_item.feed_id',
       'review_item.record_id',
       'review_item.source',
-      'review_item.area_code',
+      'person.area_code as area_code',
       'review_item.score',
       'review_item.reasons',
       'review_item.record',
@@ -165,8 +185,9 @@ export function reviews(trx: Trx, actor: Actor, q: { status: string; limit: numb
 export function reviewItem(trx: Trx, actor: Actor, id: number) {
   return trx
     .selectFrom('review_item')
-    .selectAll()
-    .where('id', '=', id)
+    .innerJoin('person', 'person.id', 'review_item.candidate_person_id')
+    .selectAll('review_item')
+    .where('review_item.id', '=', id)
     .where(reviewScope(actor))
     .forUpdate()
     .executeTakeFirst();
@@ -195,8 +216,11 @@ export function qualityStats(
       'quality_stat.open_conflicts',
       'import_batch.finished_at',
     ]);
+  // Text parameters cannot hold NUL: an actor without an area matches nothing by a false condition.
   if (actor.role !== 'city_admin')
-    query = query.where('quality_stat.area_code', '=', actor.areaCode ?? '\u0000');
+    query = actor.areaCode
+      ? query.where('quality_stat.area_code', '=', actor.areaCode)
+      : query.where(sql<boolean>`false`);
   if (q.source) query = query.where('quality_stat.source', '=', q.source);
   if (q.areaCode) query = query.where('quality_stat.area_code', '=', q.areaCode);
   return query.orderBy('quality_stat.import_id', 'desc').limit(q.limit).execute();
