@@ -29,7 +29,7 @@ import {
   type PersonField,
 } from './precedence.ts';
 import { maskIdsIn } from './privacy.ts';
-import { batches, ImportRefused, type RawRow, type ReadProgress, readRows } from './reader.ts';
+import { batches, ImportRefused, type RawRow, type ReadProgress, readRows, refusalParams } from './reader.ts';
 import { type RejectedRow, type ValidRow, validator } from './validate.ts';
 
 export type ImportReport = {
@@ -112,6 +112,7 @@ function refusalError(e: ImportRefused): AppError {
     line: String(e.params.line ?? ''),
     expected: String(e.params.expected ?? ''),
     reason: String(e.params.reason ?? ''),
+    ...refusalParams(e.code, e.params),
   });
 }
 

@@ -21,6 +21,38 @@ export class ImportRefused extends Error {
   }
 }
 
+/** "中文 / English" → its two halves (the reader writes its reasons in both languages). */
+export function reasonHalves(text: string): { zh: string; en: string } {
+  const i = text.indexOf(' / ');
+  return i < 0 ? { zh: text, en: text } : { zh: text.slice(0, i), en: text.slice(i + 3) };
+}
+
+/**
+ * A refusal's where and why in each language, as message parameters (`name.zh` / `name.en`, see
+ * `toProblem`): `detail` adds the line of an encoding or header problem and the reader's reason
+ * where the template does not say them; `why` is an unreadable file's reason.
+ */
+export function refusalParams(
+  code: RefusalCode,
+  params: Record<string, string | number>,
+): Record<string, string> {
+  const line = Number(params.line ?? 0);
+  const reason = String(params.reason ?? '');
+  const r = reason ? reasonHalves(reason) : null;
+  const out: Record<string, string> = { 'detail.zh': '', 'detail.en': '' };
+  if (code === 'import.unreadable') {
+    out['why.zh'] = r?.zh ?? '';
+    out['why.en'] = r?.en ?? '';
+    return out;
+  }
+  const showLine = line > 0 && (code === 'import.encoding' || code === 'import.columns');
+  const zh = [showLine ? `第 ${line} 行` : '', r?.zh ?? ''].filter(Boolean).join('：');
+  const en = [showLine ? `line ${line}` : '', r?.en ?? ''].filter(Boolean).join(': ');
+  if (zh) out['detail.zh'] = `【${zh}】`;
+  if (en) out['detail.en'] = ` [${en}]`;
+  return out;
+}
+
 /** One data row: its line (header = line 1) and its cells in the spec's column order. */
 export type RawRow = {
   line: number;
@@ -30,17 +62,52 @@ export type RawRow = {
 
 export type ReadProgress = { bytesRead: number; totalBytes: number };
 
-/** Compares a header row with the spec; throws `import.columns` naming what is wrong. */
-export function checkHeader(spec: FeedSpec, found: string[], keys = false): void {
+/**
+ * Where each of the spec's columns is in a file's header: `index[k]` is the position of the
+ * spec's column k. `width` counts the header's cells, `used` those up to the last named one
+ * (spreadsheet programs add empty cells after the last column: "a,b,c,,").
+ */
+export type HeaderMap = { index: number[]; width: number; used: number; identity: boolean };
+
+/**
+ * Compares a header row (or a JSON object's keys, `keys`) with the spec and returns where each
+ * column is. The columns may come in another order (each is found by its name); a missing,
+ * unexpected, unnamed or repeated column throws `import.columns` naming it.
+ */
+export function checkHeader(spec: FeedSpec, found: string[], keys = false): HeaderMap {
   const expected = spec.columns.map((c) => (keys ? c.key : c.header));
   const got = found.map((h) => h.trim());
-  if (got.length === expected.length && got.every((h, i) => h === expected[i])) return;
-  const missing = expected.filter((h) => !got.includes(h));
-  const unexpected = got.filter((h) => h !== '' && !expected.includes(h));
-  throw new ImportRefused('import.columns', {
-    missing: missing.join('、') || '—',
-    unexpected: unexpected.join('、') || '—',
-    order: missing.length === 0 && unexpected.length === 0 ? 'wrong order' : '',
+  let used = got.length;
+  while (used > 0 && got[used - 1] === '') used--;
+  const index = expected.map((h) => got.indexOf(h));
+  const identity = used === expected.length && index.every((j, k) => j === k);
+  if (identity) return { index, width: got.length, used, identity };
+  const missing = expected.filter((_, k) => index[k] < 0);
+  const unexpected: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < used; i++) {
+    const h = got[i];
+    if (h === '') unexpected.push(`（第 ${i + 1} 列无列名 / column ${i + 1} has no name）`);
+    else if (!expected.includes(h)) unexpected.push(h);
+    else if (seen.has(h)) unexpected.push(`${h}（重复 / repeated）`);
+    seen.add(h);
+  }
+  if (missing.length > 0 || unexpected.length > 0)
+    throw new ImportRefused('import.columns', {
+      missing: missing.join('、') || '—',
+      unexpected: unexpected.join('、') || '—',
+      line: 1,
+    });
+  return { index, width: got.length, used, identity };
+}
+
+/** The refusal of a file without a header row (empty, or blank lines only). */
+function noHeader(spec: FeedSpec, keys = false): ImportRefused {
+  return new ImportRefused('import.columns', {
+    missing: spec.columns.map((c) => (keys ? c.key : c.header)).join('、'),
+    unexpected: '—',
+    line: 1,
+    reason: '文件为空，没有表头 / the file is empty: there is no header row',
   });
 }
 
@@ -52,33 +119,167 @@ function countingStream(file: string, progress: ReadProgress): Readable {
   return s;
 }
 
-/** Decodes chunks per the spec's encoding; refuses bytes that are not that encoding. */
-function decoderFor(spec: FeedSpec): { write(b: Buffer): string; end(): string } {
+const ENCODING_NAME = { gbk: 'GBK', 'utf-8': 'UTF-8' } as const;
+
+/**
+ * The line (counted from `firstLine`, the line the bytes start on) of the first bytes that are
+ * not in the encoding. A line end (0x0A) is never part of a GBK or UTF-8 multi-byte character,
+ * so each line after the first can be decoded on its own; the first may continue a character
+ * begun in an earlier chunk, so it is the answer when no later line fails.
+ */
+export function firstBadLine(bytes: Buffer, label: 'gbk' | 'utf-8', firstLine: number): number {
+  let from = bytes.indexOf(0x0a) + 1;
+  let line = firstLine + 1;
+  while (from > 0 && from < bytes.length) {
+    const nl = bytes.indexOf(0x0a, from);
+    try {
+      // The last piece may end inside a character that the next chunk completes.
+      new TextDecoder(label, { fatal: true }).decode(bytes.subarray(from, nl < 0 ? bytes.length : nl), {
+        stream: nl < 0,
+      });
+    } catch {
+      return line;
+    }
+    if (nl < 0) break;
+    from = nl + 1;
+    line++;
+  }
+  return firstLine;
+}
+
+/**
+ * Decodes chunks per the spec's encoding. Bytes that are not that encoding refuse the file
+ * (`import.encoding`, with their line); a file that ends inside a multi-byte character was cut
+ * off (`import.truncated`).
+ */
+function decoderFor(spec: FeedSpec): {
+  write(b: Buffer, line: number): string;
+  end(line: number): string;
+} {
   // Node's own decoders (ICU): GBK as the WHATWG "gbk" label (GB 18030 decoding), fatal on
   // bytes that are not in the encoding.
-  const gbk = spec.encoding === 'gbk';
-  const d = new TextDecoder(gbk ? 'gbk' : 'utf-8', { fatal: true });
-  const wrap = (f: () => string) => {
-    try {
-      return f();
-    } catch {
-      throw new ImportRefused('import.encoding', { expected: gbk ? 'GBK' : 'UTF-8' });
-    }
-  };
+  const label = spec.encoding === 'gbk' ? 'gbk' : 'utf-8';
+  const d = new TextDecoder(label, { fatal: true });
   return {
-    write: (b) => wrap(() => d.decode(b, { stream: true })),
-    end: () => wrap(() => d.decode()),
+    write: (b, line) => {
+      try {
+        return d.decode(b, { stream: true });
+      } catch {
+        const at = firstBadLine(b, label, line);
+        throw new ImportRefused('import.encoding', {
+          expected: ENCODING_NAME[label],
+          line: at,
+          reason: `含有不是 ${ENCODING_NAME[label]} 编码的字节 / bytes that are not ${ENCODING_NAME[label]}`,
+        });
+      }
+    },
+    end: (line) => {
+      try {
+        return d.decode();
+      } catch {
+        throw new ImportRefused('import.truncated', {
+          line,
+          reason: '文件在一个汉字的中间结束 / the file ends in the middle of a character',
+        });
+      }
+    },
   };
 }
 
-/** true when a GBK-declared file's header is in fact UTF-8 (the usual mistake). */
-function looksUtf8(bytes: Buffer): boolean {
-  try {
-    const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return [...s].some((ch) => ch.charCodeAt(0) > 0x7f);
-  } catch {
-    return false;
+/** An Excel workbook (xlsx: a zip; xls: an OLE2 file) sent where a text feed is expected. */
+function refuseWorkbook(spec: FeedSpec, head: Buffer): void {
+  const zip = head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
+  const ole = head.length >= 4 && head.readUInt32LE(0) === 0xe011cfd0;
+  if (!zip && !ole) return;
+  const enc = ENCODING_NAME[spec.encoding === 'gbk' ? 'gbk' : 'utf-8'];
+  throw new ImportRefused('import.unreadable', {
+    line: 1,
+    reason:
+      spec.format === 'csv'
+        ? `这是 Excel 工作簿，本数据接口只收 ${enc} 编码的 CSV 文本，请在 Excel 中另存为 CSV / this is an Excel workbook; this feed takes CSV text in ${enc}: save it from Excel as CSV`
+        : '这是 Excel 工作簿，本数据接口只收 JSON lines 文本 / this is an Excel workbook; this feed takes JSON lines text',
+  });
+}
+
+/** The cells of a CSV header line (quotes honoured; a header has no line breaks). */
+function splitHeader(text: string): string[] {
+  const cells: string[] = [];
+  let field = '';
+  let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') q = false;
+      else field += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') {
+      cells.push(field);
+      field = '';
+    } else field += ch;
   }
+  cells.push(field);
+  return cells;
+}
+
+function decodes(bytes: Buffer, label: 'gbk' | 'utf-8'): string | null {
+  try {
+    return new TextDecoder(label, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Looks at a CSV file's first line before it is read: a file in the other encoding (a UTF-8
+ * file for a GBK feed, with or without its BOM, or the reverse) is refused at once. When its
+ * header, read in the encoding it is really in, is not this feed's either, the file is another
+ * feed's (or no feed's): the refusal names the columns, not the encoding.
+ */
+function sniffEncoding(spec: FeedSpec, head: Buffer): void {
+  const nl = head.indexOf(0x0a);
+  if (nl < 0) return;
+  const line = head.subarray(0, nl);
+  const bom = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf;
+  const expected = spec.encoding === 'gbk' ? 'gbk' : 'utf-8';
+  let other: string | null = null;
+  let otherName = '';
+  if (expected === 'gbk') {
+    const utf8 = decodes(bom ? line.subarray(3) : line, 'utf-8');
+    // GBK text of Chinese is (almost) never also valid UTF-8 with characters beyond ASCII.
+    if (utf8 !== null && (bom || line.some((b) => b > 0x7f))) {
+      other = utf8;
+      otherName = 'UTF-8';
+    }
+  } else if (decodes(bom ? line.subarray(3) : line, 'utf-8') === null) {
+    other = decodes(line, 'gbk');
+    otherName = 'GBK';
+    if (other === null)
+      throw new ImportRefused('import.encoding', {
+        expected: 'UTF-8',
+        line: 1,
+        reason: '含有不是 UTF-8 编码的字节 / bytes that are not UTF-8',
+      });
+  }
+  if (other === null) return;
+  // Read in the feed's own encoding the header is the template's: the file is fine after all.
+  const own = decodes(line, expected);
+  if (own !== null) {
+    try {
+      checkHeader(spec, splitHeader(own.replace(/\r$/, '')));
+      return;
+    } catch {
+      // not the template's: go on with the other encoding
+    }
+  }
+  checkHeader(spec, splitHeader(other.replace(/\r$/, '')));
+  throw new ImportRefused('import.encoding', {
+    expected: ENCODING_NAME[expected],
+    line: 1,
+    reason: `文件是 ${otherName} 编码 / the file is in ${otherName}`,
+  });
 }
 
 async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): AsyncGenerator<RawRow> {
@@ -91,21 +292,12 @@ async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): A
   let afterQuote = false;
   let line = 1;
   let rowLine = 1;
-  let header: string[] | null = null;
+  let map: HeaderMap | null = null;
+  /** The header is the template's, in order, without extra cells: rows are taken as they are. */
+  let plain = false;
   let first = true;
   let pendingCr = false;
   let rowHasContent = false;
-  const headerCheck = (cells: string[], raw: Buffer | null) => {
-    try {
-      checkHeader(spec, cells);
-    } catch (e) {
-      if (spec.encoding === 'gbk' && raw && looksUtf8(raw)) {
-        throw new ImportRefused('import.encoding', { expected: 'GBK' });
-      }
-      throw e;
-    }
-  };
-  let headBytes: Buffer | null = null;
   const finishRow = (): RawRow | null => {
     fields.push(field);
     const cells = fields;
@@ -115,19 +307,33 @@ async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): A
     afterQuote = false;
     const start = rowLine;
     rowHasContent = false;
-    if (header === null) {
-      header = cells;
-      headerCheck(cells, headBytes);
+    if (map === null) {
+      map = checkHeader(spec, cells);
+      plain = map.identity && map.width === n;
       return null;
     }
     if (cells.length === 1 && cells[0] === '') return null; // blank line
-    if (cells.length !== n) return { line: start, cells: cells.slice(0, n), problem: 'row.field_count' };
-    return { line: start, cells: cells.map((c) => (c === '' ? null : c)) };
+    if (plain) {
+      if (cells.length !== n) return { line: start, cells: cells.slice(0, n), problem: 'row.field_count' };
+      return { line: start, cells: cells.map((c) => (c === '' ? null : c)) };
+    }
+    // Columns in another order, or empty cells after the last column (as in the header).
+    const { index, used, width } = map;
+    let fits = cells.length >= used && cells.length <= width;
+    for (let i = used; fits && i < cells.length; i++) fits = cells[i] === '';
+    const mapped = index.map((j) => {
+      const c = cells[j];
+      return c === undefined || c === '' ? null : c;
+    });
+    return fits ? { line: start, cells: mapped } : { line: start, cells: mapped, problem: 'row.field_count' };
   };
   for await (const chunk of countingStream(file, progress)) {
     const buf = chunk as Buffer;
-    if (headBytes === null) headBytes = buf.subarray(0, Math.min(buf.length, 4096));
-    let text = dec.write(buf);
+    if (first) {
+      refuseWorkbook(spec, buf);
+      sniffEncoding(spec, buf);
+    }
+    let text = dec.write(buf, line);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
@@ -206,19 +412,14 @@ async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): A
     }
     for (const r of out) yield r;
   }
-  const tail = dec.end();
+  const tail = dec.end(rowLine);
   if (tail) field += tail;
   if (inQuotes) throw new ImportRefused('import.truncated', { line: rowLine });
   if (rowHasContent || field !== '' || fields.length > 0) {
     // The last row has no line end: the file was cut off.
     throw new ImportRefused('import.truncated', { line: rowLine });
   }
-  if (header === null)
-    throw new ImportRefused('import.columns', {
-      missing: spec.columns.map((c) => c.header).join('、'),
-      unexpected: '—',
-      order: '',
-    });
+  if (map === null) throw noHeader(spec);
 }
 
 async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress): AsyncGenerator<RawRow> {
@@ -237,16 +438,23 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
     } catch {
       if (isLast) throw new ImportRefused('import.truncated', { line });
       if (!checked)
-        throw new ImportRefused('import.unreadable', { line, reason: `line ${line} is not JSON` });
+        throw new ImportRefused('import.unreadable', {
+          line,
+          reason: `第 ${line} 行不是 JSON / line ${line} is not JSON`,
+        });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
     if (o === null || typeof o !== 'object' || Array.isArray(o)) {
       if (!checked)
-        throw new ImportRefused('import.unreadable', { line, reason: `line ${line} is not a JSON object` });
+        throw new ImportRefused('import.unreadable', {
+          line,
+          reason: `第 ${line} 行不是 JSON 对象 / line ${line} is not a JSON object`,
+        });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
     const rec = o as Record<string, unknown>;
     if (!checked) {
+      // The keys of a JSON object have no order: only the set is checked.
       checkHeader(spec, Object.keys(rec), true);
       checked = true;
     }
@@ -262,7 +470,8 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
     return extra ? { line, cells, problem: 'row.malformed' } : { line, cells };
   };
   for await (const chunk of countingStream(file, progress)) {
-    let text = rest + dec.write(chunk as Buffer);
+    if (line === 0 && rest === '') refuseWorkbook(spec, chunk as Buffer);
+    let text = rest + dec.write(chunk as Buffer, line + 1);
     if (line === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parts = text.split('\n');
     rest = parts.pop() ?? '';
@@ -273,55 +482,80 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
     }
     for (const r of out) yield r;
   }
-  rest += dec.end();
+  rest += dec.end(line + 1);
   if (rest.trim() !== '') {
     const r = parse(rest, true);
     if (r) yield r;
   }
-  if (!checked)
-    throw new ImportRefused('import.columns', { missing: keys.join('、'), unexpected: '—', order: '' });
+  if (!checked) throw noHeader(spec, true);
 }
 
 async function* xlsxRows(spec: FeedSpec, file: string, progress: ReadProgress): AsyncGenerator<RawRow> {
   const n = spec.columns.length;
-  let header = false;
+  let map: HeaderMap | null = null;
+  /** Row 1 did not match the template: the refusal, unless row 2 shows a title above the header. */
+  let notHeader: { error: ImportRefused; row: number; text: string } | null = null;
+  let lastRow = 0;
   try {
-    for await (const row of readXlsxRows(file, progress)) {
+    for await (const row of readXlsxRows(file, progress, { sheetName: spec.sheetName })) {
       const values = row.values;
-      if (!header) {
-        checkHeader(
-          spec,
-          values.map((v) => v ?? ''),
-        );
-        header = true;
+      lastRow = row.row;
+      if (map === null) {
+        const names = values.map((v) => v ?? '');
+        if (notHeader) {
+          try {
+            checkHeader(spec, names);
+          } catch {
+            throw notHeader.error;
+          }
+          throw new ImportRefused('import.columns', {
+            missing: '—',
+            unexpected: `第 ${notHeader.row} 行「${notHeader.text}」（表头须在第一行，不能有标题行 / row ${notHeader.row} "${notHeader.text}": the header must be the first row, without a title above it）`,
+            line: notHeader.row,
+          });
+        }
+        try {
+          map = checkHeader(spec, names);
+        } catch (e) {
+          if (!(e instanceof ImportRefused)) throw e;
+          notHeader = {
+            error: e,
+            row: row.row,
+            text: names
+              .filter((v) => v.trim() !== '')
+              .join(' ')
+              .slice(0, 60),
+          };
+        }
         continue;
       }
+      const { index, identity } = map;
       const cells: (string | null)[] = new Array(n);
       let empty = true;
       for (let i = 0; i < n; i++) {
-        const v = values[i] ?? null;
+        const v = values[identity ? i : index[i]] ?? null;
         cells[i] = v;
         if (v !== null) empty = false;
       }
       if (empty) continue;
+      // A value beyond the template's columns (the header's width): the row does not fit.
       let extra = false;
       for (let i = n; i < values.length && !extra; i++) extra = values[i] !== null;
       yield extra ? { line: row.row, cells, problem: 'row.field_count' } : { line: row.row, cells };
     }
   } catch (e) {
     if (e instanceof ImportRefused) throw e;
-    if (e instanceof XlsxError)
+    if (e instanceof XlsxError) {
+      const reason = `${e.zh} / ${e.message}`.slice(0, 300);
+      // The row after the last one read whole; 1 when nothing could be read.
       throw e.reason === 'truncated'
-        ? new ImportRefused('import.truncated', { line: 0 })
-        : new ImportRefused('import.unreadable', { reason: e.message.slice(0, 200) });
+        ? new ImportRefused('import.truncated', { line: lastRow + 1, reason })
+        : new ImportRefused('import.unreadable', { reason });
+    }
     throw new ImportRefused('import.unreadable', { reason: (e as Error).message.slice(0, 200) });
   }
-  if (!header)
-    throw new ImportRefused('import.columns', {
-      missing: spec.columns.map((c) => c.header).join('、'),
-      unexpected: '—',
-      order: '',
-    });
+  if (notHeader) throw notHeader.error;
+  if (map === null) throw noHeader(spec);
 }
 
 /** Reads a feed file as rows (header checked, encoding checked, truncation detected). */

@@ -39,23 +39,103 @@ export type CheckedRow = ValidRow | RejectedRow;
 const STREETS = new Set(streets.map((s) => s.code));
 const DATE = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})$/;
 const TS = /^(\d{4})[-/]?(\d{2})[-/]?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/;
+/**
+ * As spreadsheet programs write dates they show (a CSV saved from Excel): month and day without
+ * their leading zero, `-`, `/` or `.` between them (2024/1/5); times without the hour's leading
+ * zero or without seconds (2024/1/5 9:05).
+ */
+const DATE_SHORT = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/;
+const TS_SHORT = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+/** An Excel date serial (days since 1899-12-30), possibly with the time as a fraction. */
+const SERIAL = /^\d{1,7}(\.\d+)?$/;
+
+const pad = (v: string | number) => String(v).padStart(2, '0');
 
 function realDate(y: number, m: number, d: number): boolean {
   return y >= 1850 && isRealDate(y, m, d);
 }
 
 export function normDate(s: string): string | null {
-  const m = DATE.exec(s.trim());
-  if (!m || !realDate(Number(m[1]), Number(m[2]), Number(m[3]))) return null;
-  return `${m[1]}-${m[2]}-${m[3]}`;
+  const t = s.trim();
+  const m = DATE.exec(t);
+  if (m) return realDate(Number(m[1]), Number(m[2]), Number(m[3])) ? `${m[1]}-${m[2]}-${m[3]}` : null;
+  const k = DATE_SHORT.exec(t);
+  if (!k || !realDate(Number(k[1]), Number(k[3]), Number(k[4]))) return null;
+  return `${k[1]}-${pad(k[3])}-${pad(k[4])}`;
 }
 
 export function normTimestamp(s: string): string | null {
-  const m = TS.exec(s.trim());
-  if (!m || !realDate(Number(m[1]), Number(m[2]), Number(m[3]))) return null;
-  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return null;
-  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+  const t = s.trim();
+  let p: string[];
+  const m = TS.exec(t);
+  if (m) p = [m[1], m[2], m[3], m[4], m[5], m[6]];
+  else {
+    const k = TS_SHORT.exec(t);
+    if (!k) return null;
+    p = [k[1], pad(k[3]), pad(k[4]), pad(k[5]), k[6], k[7] ?? '00'];
+  }
+  if (!realDate(Number(p[0]), Number(p[1]), Number(p[2]))) return null;
+  if (Number(p[3]) > 23 || Number(p[4]) > 59 || Number(p[5]) > 59) return null;
+  return `${p[0]}-${p[1]}-${p[2]} ${p[3]}:${p[4]}:${p[5]}`;
 }
+
+/**
+ * An Excel date serial as `YYYY-MM-DD HH:MM:SS` (1900 date system; the time to the nearest
+ * second), or null. An xlsx cell typed as a date holds such a number: the reader does not
+ * read cell styles, so a date a clerk typed into Excel arrives as, e.g., 45296 (2024-01-05).
+ */
+export function excelSerial(s: string): string | null {
+  const t = s.trim();
+  if (!SERIAL.test(t)) return null;
+  const v = Number(t);
+  // Serial 60 is Excel's 1900-02-29, a day that never was; 1–59 count from 1899-12-31.
+  if (v < 1 || v >= 2_958_466 || Math.floor(v) === 60) return null;
+  const ms = Math.round((v < 60 ? v + 1 : v) * 86_400) * 1000 - 2_209_161_600_000;
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The four-digit year ≥ 1850 in a normalised date(-time). */
+function yearOk(d: string): boolean {
+  return Number(d.slice(0, 4)) >= 1850;
+}
+
+/** GB/T 2260 province-level codes: the first two digits of every county code. */
+const PROVINCES = new Set([
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+]);
 
 const SEX_CODES = new Set(['1', '2']);
 const SEX_TEXT = new Set(['男', '女']);
@@ -87,6 +167,20 @@ const COUNTY = /^\d{6}$/;
 /** Builds the validator of a feed; `today` (ISO date) bounds dates; `scopeArea` confines rows. */
 export function validator(spec: FeedSpec, today: string, scopeArea: string | null): Validator {
   const cols = spec.columns;
+  // Dates typed into Excel arrive as serial numbers (xlsx feeds only: a CSV has the text).
+  const serials = spec.format === 'xlsx';
+  const date = (v: string): string | null => {
+    const d = normDate(v);
+    if (d || !serials) return d;
+    const t = excelSerial(v);
+    return t && yearOk(t) ? t.slice(0, 10) : null;
+  };
+  const timestamp = (v: string): string | null => {
+    const d = normTimestamp(v);
+    if (d || !serials) return d;
+    const t = excelSerial(v);
+    return t && yearOk(t) ? t : null;
+  };
   const missable = new Set(spec.keys.missable);
   const recordIdx = cols.findIndex((c) => c.key === spec.keys.recordId);
   // The feed's own street column first (police-moves: where the person moved to).
@@ -149,14 +243,14 @@ export function validator(spec: FeedSpec, today: string, scopeArea: string | nul
           break;
         }
         case 'date': {
-          const d = normDate(v);
+          const d = date(v);
           if (!d) return reject(row, recordId, 'date.invalid', c.key);
           if (d > today) return reject(row, recordId, 'date.future', c.key);
           values[c.key] = d;
           break;
         }
         case 'ts': {
-          const t = normTimestamp(v);
+          const t = timestamp(v);
           if (!t) return reject(row, recordId, 'timestamp.invalid', c.key);
           if (t.slice(0, 10) > today) return reject(row, recordId, 'date.future', c.key);
           values[c.key] = t;
@@ -176,7 +270,9 @@ export function validator(spec: FeedSpec, today: string, scopeArea: string | nul
           break;
         case 'county':
         case 'county-km':
-          if (!COUNTY.test(v)) return reject(row, recordId, 'code.invalid', c.key);
+          // Six digits of a province that exists (999999 is no county anywhere).
+          if (!COUNTY.test(v) || !PROVINCES.has(v.slice(0, 2)))
+            return reject(row, recordId, 'code.invalid', c.key);
           if (kinds[i] === 'county-km' && !isKunmingCode(v))
             return reject(row, recordId, 'area.unknown', c.key);
           values[c.key] = v;

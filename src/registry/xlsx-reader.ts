@@ -1,5 +1,6 @@
 /**
- * A streaming reader of the first worksheet of an xlsx workbook, with Node built-ins only.
+ * A streaming reader of the first worksheet of an xlsx workbook that holds a value (or of the
+ * worksheet the caller names), with Node built-ins only.
  *
  * Reads: the zip's end-of-central-directory record and central directory (sizes and offsets are
  * taken from there, so entries written with data descriptors are fine), entries stored (method 0)
@@ -26,12 +27,16 @@ import { createInflateRaw, type ZlibOptions } from 'node:zlib';
 export type XlsxProgress = { bytesRead: number; totalBytes: number };
 
 export class XlsxError extends Error {
+  /** The message in Chinese, for the department staff who sent the file. */
+  readonly zh: string;
   constructor(
     readonly reason: 'truncated' | 'unreadable',
     message: string,
+    zh?: string,
   ) {
     super(message);
     this.name = 'XlsxError';
+    this.zh = zh ?? (reason === 'truncated' ? 'xlsx 文件不完整（被截断）' : 'xlsx 文件已损坏，无法读取');
   }
 }
 
@@ -78,7 +83,12 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
     if (bytesRead === 0) break;
     got += bytesRead;
   }
-  if (got < length) throw new XlsxError('truncated', 'the file ends before the zip structure it describes');
+  if (got < length)
+    throw new XlsxError(
+      'truncated',
+      'the file ends before the zip structure it describes',
+      '文件在压缩结构结束前中断（被截断）',
+    );
   return buf;
 }
 
@@ -99,14 +109,24 @@ async function readCentralDirectory(
     if (sig === 0xe011cfd0) {
       throw new XlsxError(
         'unreadable',
-        'this is an OLE2 compound file (an old .xls or a password-protected workbook), not an xlsx',
+        'this is an OLE2 compound file (an old .xls or a password-protected workbook), not an xlsx: save it from Excel as .xlsx without a password',
+        '这是旧版 .xls 文件或加密的工作簿，不是 xlsx 文件：请在 Excel 中另存为不加密的 .xlsx',
       );
     }
     if (sig !== SIG_LOCAL && sig !== SIG_EOCD) {
-      throw new XlsxError('unreadable', 'not an xlsx file (it does not start as a zip archive)');
+      throw new XlsxError(
+        'unreadable',
+        'not an xlsx file, it does not start as a zip archive: save it from Excel as .xlsx',
+        '不是 xlsx 文件，也不是 zip 压缩格式：请在 Excel 中另存为 .xlsx',
+      );
     }
   }
-  if (size < 22) throw new XlsxError('truncated', 'the file is too short to be an xlsx (zip) file');
+  if (size < 22)
+    throw new XlsxError(
+      'truncated',
+      'the file is too short to be an xlsx (zip) file',
+      '文件过短或为空，不是完整的 xlsx 文件',
+    );
   const tailLen = Math.min(size, 65_557);
   const tailStart = size - tailLen;
   const tail = await readAt(fh, tailStart, tailLen);
@@ -122,6 +142,7 @@ async function readCentralDirectory(
     throw new XlsxError(
       'truncated',
       'the zip end-of-central-directory record is missing: the file is cut off',
+      'xlsx 文件末尾缺失（被截断）',
     );
   }
   const disk = tail.readUInt16LE(e + 4);
@@ -141,7 +162,11 @@ async function readCentralDirectory(
     throw new XlsxError('unreadable', 'multi-disk zip archives are not supported');
   const eocdAt = tailStart + e;
   if (cdOffset + cdSize > eocdAt) {
-    throw new XlsxError('truncated', 'the zip central directory lies beyond the data in the file');
+    throw new XlsxError(
+      'truncated',
+      'the zip central directory lies beyond the data in the file',
+      'xlsx 文件不完整（被截断）',
+    );
   }
   const cd =
     cdOffset >= tailStart ? tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize) : null;
@@ -174,7 +199,7 @@ async function readCentralDirectory(
     if (!entries.has(entry.name)) entries.set(entry.name, entry);
     p += 46 + nameLen + extraLen + commentLen;
   }
-  if (entries.size === 0) throw new XlsxError('unreadable', 'the zip archive is empty');
+  if (entries.size === 0) throw new XlsxError('unreadable', 'the zip archive is empty', 'zip 压缩包是空的');
   return entries;
 }
 
@@ -188,7 +213,8 @@ function findEntry(entries: Map<string, ZipEntry>, name: string): ZipEntry | und
 
 /** Where the entry's data start (after its local header), checked against the file's size. */
 async function dataStart(fh: FileHandle, e: ZipEntry, size: number, progress: XlsxProgress): Promise<number> {
-  if (e.flags & 1) throw new XlsxError('unreadable', `${e.name} is encrypted`);
+  if (e.flags & 1)
+    throw new XlsxError('unreadable', `${e.name} is encrypted`, '工作簿已加密，请取消密码后另存');
   if (e.method !== 0 && e.method !== 8) {
     throw new XlsxError(
       'unreadable',
@@ -196,7 +222,11 @@ async function dataStart(fh: FileHandle, e: ZipEntry, size: number, progress: Xl
     );
   }
   if (e.localOffset + 30 > size)
-    throw new XlsxError('truncated', `${e.name} lies beyond the end of the file`);
+    throw new XlsxError(
+      'truncated',
+      `${e.name} lies beyond the end of the file`,
+      'xlsx 文件不完整（被截断）',
+    );
   const h = await readAt(fh, e.localOffset, 30);
   progress.bytesRead += 30;
   if (h.readUInt32LE(0) !== SIG_LOCAL) {
@@ -204,7 +234,11 @@ async function dataStart(fh: FileHandle, e: ZipEntry, size: number, progress: Xl
   }
   const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
   if (start + e.compressedSize > size) {
-    throw new XlsxError('truncated', `${e.name} is shorter than its stated size: the file is cut off`);
+    throw new XlsxError(
+      'truncated',
+      `${e.name} is shorter than its stated size: the file is cut off`,
+      'xlsx 文件不完整（被截断）',
+    );
   }
   return start;
 }
@@ -282,7 +316,8 @@ async function* entryBytes(
 /** A streaming UTF-8 decoder that refuses invalid bytes. */
 function utf8Decoder(part: string): { write(b: Buffer): string; end(): string } {
   const d = new TextDecoder('utf-8', { fatal: true });
-  const fail = () => new XlsxError('unreadable', `${part} is not valid UTF-8`);
+  const fail = () =>
+    new XlsxError('unreadable', `${part} is not valid UTF-8`, `${part} 不是有效的 UTF-8 文本`);
   return {
     write(b) {
       try {
@@ -1162,12 +1197,15 @@ function relsPathOf(partName: string): string {
   return `${partName.slice(0, slash + 1)}_rels/${partName.slice(slash + 1)}.rels`;
 }
 
+/** A worksheet of the workbook: its name (as on the tab) and its part. */
+type SheetRef = { name: string; target: string };
+
 async function locateParts(
   fh: FileHandle,
   file: string,
   size: number,
   progress: XlsxProgress,
-): Promise<{ sheet: Part; shared: Part | null }> {
+): Promise<{ entries: Map<string, ZipEntry>; sheets: SheetRef[]; shared: Part | null }> {
   const entries = await readCentralDirectory(fh, size, progress);
   const text = async (e: ZipEntry) => entryText(file, e, await dataStart(fh, e, size, progress), progress);
   let workbookName = 'xl/workbook.xml';
@@ -1186,67 +1224,95 @@ async function locateParts(
     }
   }
   if (!workbook)
-    throw new XlsxError('unreadable', 'the file has no xl/workbook.xml: it is not an xlsx workbook');
+    throw new XlsxError(
+      'unreadable',
+      'the file has no xl/workbook.xml: it is not an xlsx workbook',
+      '文件中没有 xl/workbook.xml，不是 xlsx 工作簿',
+    );
   const baseDir = workbookName.slice(0, workbookName.lastIndexOf('/') + 1);
   const relsEntry = findEntry(entries, relsPathOf(workbookName));
   if (!relsEntry) throw new XlsxError('unreadable', `the workbook has no ${relsPathOf(workbookName)}`);
   const rels = relationships(await text(relsEntry), baseDir);
-  const sheets = elements(await text(workbook), 'sheet');
-  let sheetName: string | null = null;
-  for (const attrs of sheets) {
+  const sheets: SheetRef[] = [];
+  for (const attrs of elements(await text(workbook), 'sheet')) {
     let rid: string | undefined;
     for (const [k, v] of attrs) if (k.endsWith(':id')) rid = v;
     const rel = rid === undefined ? undefined : rels.get(rid);
-    if (rel?.type.endsWith('/worksheet')) {
-      sheetName = rel.target;
-      break;
-    }
+    if (rel?.type.endsWith('/worksheet')) sheets.push({ name: attrs.get('name') ?? '', target: rel.target });
   }
-  if (sheetName === null) throw new XlsxError('unreadable', 'the workbook has no worksheet');
-  const sheetEntry = findEntry(entries, sheetName);
-  if (!sheetEntry)
-    throw new XlsxError('unreadable', `the workbook's first worksheet ${sheetName} is missing`);
+  if (sheets.length === 0)
+    throw new XlsxError('unreadable', 'the workbook has no worksheet', '工作簿中没有工作表');
   let sharedName = `${baseDir}sharedStrings.xml`;
   for (const rel of rels.values()) if (rel.type.endsWith('/sharedStrings')) sharedName = rel.target;
   const sharedEntry = findEntry(entries, sharedName);
   return {
-    sheet: { entry: sheetEntry, start: await dataStart(fh, sheetEntry, size, progress) },
+    entries,
+    sheets,
     shared: sharedEntry
       ? { entry: sharedEntry, start: await dataStart(fh, sharedEntry, size, progress) }
       : null,
   };
 }
 
-/** Rows of the workbook's FIRST worksheet (in workbook order), streaming. */
+export type XlsxReadOptions = {
+  /** The worksheet to read first, by its tab name (a feed's sheet, e.g. 出生医学证明). */
+  sheetName?: string;
+};
+
+/**
+ * Rows of the workbook's first worksheet that holds a value, streaming: the sheet named
+ * `sheetName` when there is one, else the worksheets in workbook order — an empty sheet a
+ * clerk left in front of the data (Sheet1) is passed over.
+ */
 export async function* readXlsxRows(
   file: string,
   progress: XlsxProgress = { bytesRead: 0, totalBytes: 0 },
+  opts: XlsxReadOptions = {},
 ): AsyncGenerator<XlsxRow> {
   const fh = await open(file, 'r');
-  let parts: { sheet: Part; shared: Part | null };
   try {
     const size = (await fh.stat()).size;
     progress.totalBytes = size;
-    parts = await locateParts(fh, file, size, progress);
+    const located = await locateParts(fh, file, size, progress);
+    const { entries, sheets } = located;
+    const order = [
+      ...sheets.filter((s) => s.name === opts.sheetName),
+      ...sheets.filter((s) => s.name !== opts.sheetName),
+    ];
+    let shared: string[] | null = null;
+    for (const ref of order) {
+      const entry = findEntry(entries, ref.target);
+      if (!entry)
+        throw new XlsxError(
+          'unreadable',
+          `the workbook's worksheet ${ref.target} is missing`,
+          `工作簿的工作表「${ref.name}」缺失`,
+        );
+      const start = await dataStart(fh, entry, size, progress);
+      shared ??= located.shared
+        ? await readSharedStrings(file, located.shared.entry, located.shared.start, progress)
+        : [];
+      const dec = utf8Decoder(entry.name);
+      const scanner = new SheetScanner(entry.name, shared);
+      let any = false;
+      for await (const b of entryBytes(file, entry, start, progress)) {
+        for (let i = 0; i < b.length; i += DECODE_BYTES)
+          scanner.push(dec.write(b.subarray(i, i + DECODE_BYTES)));
+        if (scanner.out.length > 0) {
+          const rows = scanner.out;
+          scanner.out = [];
+          any = true;
+          for (const r of rows) yield r;
+        }
+      }
+      scanner.push(dec.end());
+      if (scanner.out.length > 0) any = true;
+      for (const r of scanner.out) yield r;
+      scanner.end();
+      if (any) break;
+    }
+    progress.bytesRead = progress.totalBytes;
   } finally {
     await fh.close();
   }
-  const shared = parts.shared
-    ? await readSharedStrings(file, parts.shared.entry, parts.shared.start, progress)
-    : [];
-  const { entry, start } = parts.sheet;
-  const dec = utf8Decoder(entry.name);
-  const scanner = new SheetScanner(entry.name, shared);
-  for await (const b of entryBytes(file, entry, start, progress)) {
-    for (let i = 0; i < b.length; i += DECODE_BYTES) scanner.push(dec.write(b.subarray(i, i + DECODE_BYTES)));
-    if (scanner.out.length > 0) {
-      const rows = scanner.out;
-      scanner.out = [];
-      for (const r of rows) yield r;
-    }
-  }
-  scanner.push(dec.end());
-  for (const r of scanner.out) yield r;
-  scanner.end();
-  progress.bytesRead = progress.totalBytes;
 }

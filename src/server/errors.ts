@@ -75,23 +75,23 @@ export const ERRORS = {
   },
   'import.columns': {
     status: 422,
-    zh: '文件表头与模板不一致，整份文件未导入。缺少的列：{missing}；多出的列：{unexpected}',
-    en: 'The header row does not match the template; nothing was imported. Missing columns: {missing}; unexpected columns: {unexpected}',
+    zh: '文件表头与模板不一致，整份文件未导入。缺少的列：{missing}；多出的列：{unexpected}{detail}',
+    en: 'The header row does not match the template; nothing was imported. Missing columns: {missing}; unexpected columns: {unexpected}{detail}',
   },
   'import.truncated': {
     status: 422,
-    zh: '文件不完整（在第 {line} 行附近被截断），整份文件未导入',
-    en: 'The file is truncated (near line {line}); nothing was imported',
+    zh: '文件不完整（在第 {line} 行附近被截断），整份文件未导入{detail}',
+    en: 'The file is truncated (near line {line}); nothing was imported{detail}',
   },
   'import.encoding': {
     status: 422,
-    zh: '文件编码错误（应为 {expected}），整份文件未导入',
-    en: 'Wrong file encoding (expected {expected}); nothing was imported',
+    zh: '文件编码错误（应为 {expected}），整份文件未导入{detail}',
+    en: 'Wrong file encoding (expected {expected}); nothing was imported{detail}',
   },
   'import.unreadable': {
     status: 422,
-    zh: '文件无法读取（{reason}），整份文件未导入。请按模板重新导出（Excel 请另存为 .xlsx）后再上传',
-    en: 'The file cannot be read ({reason}); nothing was imported. Export it again from the template (Excel: save as .xlsx) and upload it',
+    zh: '文件无法读取（{why}），整份文件未导入。请按模板重新导出后再上传',
+    en: 'The file cannot be read ({why}); nothing was imported. Export it again from the template and upload it',
   },
   'import.file_required': { status: 400, zh: '请上传文件', en: 'Upload a file' },
   'import.not_found': {
@@ -130,8 +130,11 @@ export class AppError extends Error {
   }
 }
 
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+/** `{name}` → the parameter; a `name.zh` / `name.en` parameter is used in that language only. */
+function fill(template: string, params: Record<string, string | number>, lang: 'zh' | 'en'): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) =>
+    String(params[`${k}.${lang}`] ?? params[k] ?? `{${k}}`),
+  );
 }
 
 export type Problem = {
@@ -149,8 +152,8 @@ export type Problem = {
 export function toProblem(err: AppError, lang: 'zh-CN' | 'en', requestId?: string): Problem {
   const e = ERRORS[err.code];
   const messages = {
-    'zh-CN': fill(e.zh, { requestId: requestId ?? '', ...err.params }),
-    en: fill(e.en, { requestId: requestId ?? '', ...err.params }),
+    'zh-CN': fill(e.zh, { requestId: requestId ?? '', ...err.params }, 'zh'),
+    en: fill(e.en, { requestId: requestId ?? '', ...err.params }, 'en'),
   };
   return {
     type: `https://junheng.kunming.gov.cn/problems/${err.code}`,

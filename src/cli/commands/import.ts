@@ -1,7 +1,15 @@
 /**
  * `junheng import --source SOURCE --file FILE [--feed FEED] [--json]`: imports one department
  * file inline (progress on stderr), or `--dir DIR` for a whole synth folder in order.
+ *
+ * Every outcome is told in Chinese and English: a wrong command line (unknown source or feed, a
+ * file that is not there, a file of another department) exits 2 with `{"error", "messages"}`
+ * (stdout with --json, else the two messages on stderr); a refused file exits 2 with
+ * `{"refused", "line", "messages"}`; an import prints its report, with the rejected rows (line,
+ * column, reason) in `rejects`.
  */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 
 type Opts = {
@@ -13,12 +21,29 @@ type Opts = {
   progress: boolean;
 };
 
+type Messages = { 'zh-CN': string; en: string };
+
+/** Rejected rows listed in the printed report (all of them: the upload page's list, or its Excel). */
+export const REJECTS_LISTED = 1000;
+
+/** A command-line mistake, told in both languages. */
+class UsageError extends Error {
+  constructor(
+    readonly code: string,
+    readonly messages: Messages,
+  ) {
+    super(messages.en);
+  }
+}
+
+const usage = (code: string, zh: string, en: string) => new UsageError(code, { 'zh-CN': zh, en });
+
 export function register(program: Command): void {
   program
     .command('import')
     .description(
       'Import a department file into the registry (validation, linkage, report) / 导入部门数据文件\n' +
-        'Prints {"accepted","rejected","updated","unchanged","queuedForReview","rejectsByReason",…}.',
+        'Prints {"accepted","rejected","updated","unchanged","queuedForReview","rejectsByReason",…,"rejects"}.',
     )
     .option(
       '--source <source>',
@@ -30,58 +55,173 @@ export function register(program: Command): void {
     .option('--json', 'print the report as one JSON line')
     .option('--no-progress', 'no progress on stderr')
     .action(async (o: Opts) => {
-      const { openRuntime } = await import('../../server/runtime.ts');
-      const { prepareDatabase } = await import('../../server/start.ts');
-      const { SYSTEM } = await import('../../server/context.ts');
-      const { AppError, toProblem } = await import('../../server/errors.ts');
-      const rt = await openRuntime();
-      const log = { info: (_o: unknown, _m?: string) => {} };
-      const progress = (msg: string) => {
-        if (o.progress && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${msg}`);
-      };
       try {
-        await prepareDatabase(rt, log as never, false);
-        const deps = { db: rt.db, cipher: rt.cipher, clock: () => new Date() };
-        if (o.dir) {
-          const { importFolder } = await import('../../registry/demo.ts');
-          const reports = await importFolder(deps, SYSTEM, o.dir, (p) => progress(p.message));
-          progress('');
-          for (const r of reports) process.stdout.write(`${JSON.stringify(r)}\n`);
-          return;
-        }
-        if (!o.file || !o.source) throw new Error('import: --source and --file are required (or --dir)');
-        const { detectFeed, findFeed, SOURCES } = await import('../../registry/feeds.ts');
-        if (!SOURCES.includes(o.source as never)) throw new Error(`import: unknown source ${o.source}`);
-        const spec = o.feed ? findFeed(o.feed) : detectFeed(o.source, o.file);
-        if (!spec || spec.source !== o.source)
-          throw new Error(`import: cannot tell the feed of ${o.file} for ${o.source}; pass --feed`);
-        const { importFile } = await import('../../registry/pipeline.ts');
-        const started = performance.now();
-        try {
-          const r = await importFile(deps, SYSTEM, {
-            feedId: spec.id,
-            file: o.file,
-            onProgress: (p) => {
-              const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 0;
-              const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-              progress(`[${bar}] ${pct}% ${p.rows} rows (${Math.round(performance.now() - started)} ms)`);
-            },
-          });
-          progress('');
-          if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-          else process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-        } catch (e) {
-          progress('');
-          if (e instanceof AppError) {
-            const p = toProblem(e, 'zh-CN');
-            process.stdout.write(`${JSON.stringify({ refused: p.code, messages: p.messages })}\n`);
-            process.exitCode = 2;
-            return;
-          }
-          throw e;
-        }
-      } finally {
-        await rt.db.close();
+        await run(o);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        if (o.json) process.stdout.write(`${JSON.stringify({ error: e.code, messages: e.messages })}\n`);
+        else process.stderr.write(`${e.messages['zh-CN']}\n${e.messages.en}\n`);
+        process.exitCode = 2;
       }
     });
+}
+
+/** The feed of `--source`/`--file`/`--feed`, or a UsageError saying what is wrong. */
+async function feedOf(o: Opts & { source: string; file: string }) {
+  const { detectFeed, FEEDS, feedsOf, findFeed, SOURCES } = await import('../../registry/feeds.ts');
+  const source = o.source;
+  if (!SOURCES.includes(source as never))
+    throw usage(
+      'import.source_unknown',
+      `没有这个数据来源：${source}（可选：${SOURCES.join('、')}）`,
+      `import: unknown source ${source} (one of ${SOURCES.join(', ')})`,
+    );
+  const ids = feedsOf(source)
+    .map((f) => f.id)
+    .join(', ');
+  if (o.feed) {
+    const spec = findFeed(o.feed);
+    if (!spec)
+      throw usage(
+        'import.feed_unknown',
+        `没有这个数据接口：${o.feed}（${source} 的数据接口：${ids}）`,
+        `import: unknown feed ${o.feed} (the feeds of ${source}: ${ids})`,
+      );
+    if (spec.source !== source)
+      throw usage(
+        'import.feed_source',
+        `数据接口 ${spec.id} 属于来源 ${spec.source}，不是 ${source}（${source} 的数据接口：${ids}）`,
+        `import: feed ${spec.id} belongs to source ${spec.source}, not ${source} (the feeds of ${source}: ${ids})`,
+      );
+    return spec;
+  }
+  // A file named after another department's feed (police-hukou.csv with --source health).
+  const name = basename(o.file).toLowerCase();
+  const named = FEEDS.find(
+    (f) => name === f.file || name.startsWith(`${f.id}-`) || name.startsWith(`${f.id}.`),
+  );
+  if (named && named.source !== source)
+    throw usage(
+      'import.feed_source',
+      `文件 ${basename(o.file)} 是 ${named.source}（${named.department}）的 ${named.id} 数据，不是 ${source} 的；请核对 --source，或用 --feed 指定数据接口（${source} 的数据接口：${ids}）`,
+      `import: ${basename(o.file)} is the ${named.id} feed of ${named.source}, not of ${source}; check --source, or name the feed with --feed (the feeds of ${source}: ${ids})`,
+    );
+  const spec = detectFeed(source, o.file);
+  if (!spec)
+    throw usage(
+      'import.feed_unknown',
+      `无法从文件名 ${basename(o.file)} 判断是 ${source} 的哪个数据接口，请用 --feed 指定（${ids}）`,
+      `import: cannot tell the feed of ${basename(o.file)} for ${source}; pass --feed (one of ${ids})`,
+    );
+  return spec;
+}
+
+async function run(o: Opts): Promise<void> {
+  if (!o.dir && (!o.file || !o.source))
+    throw usage(
+      'import.usage',
+      '请同时指定 --source 和 --file（或用 --dir 导入整个文件夹）',
+      'import: --source and --file are required (or --dir)',
+    );
+  let spec: Awaited<ReturnType<typeof feedOf>> | null = null;
+  if (!o.dir && o.file && o.source) {
+    const file = o.file;
+    const st = await stat(file).catch(() => null);
+    if (!st) throw usage('import.file_not_found', `找不到文件：${file}`, `import: no such file: ${file}`);
+    if (!st.isFile())
+      throw usage('import.not_a_file', `${file} 不是文件（是文件夹？）`, `import: ${file} is not a file`);
+    spec = await feedOf({ ...o, source: o.source, file });
+  }
+  const { openRuntime } = await import('../../server/runtime.ts');
+  const { prepareDatabase } = await import('../../server/start.ts');
+  const { SYSTEM } = await import('../../server/context.ts');
+  const { AppError, toProblem } = await import('../../server/errors.ts');
+  const rt = await openRuntime();
+  const log = { info: (_o: unknown, _m?: string) => {} };
+  const progress = (msg: string) => {
+    if (o.progress && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${msg}`);
+  };
+  try {
+    await prepareDatabase(rt, log as never, false);
+    const deps = { db: rt.db, cipher: rt.cipher, clock: () => new Date() };
+    if (o.dir) {
+      const { importFolder } = await import('../../registry/demo.ts');
+      const reports = await importFolder(deps, SYSTEM, o.dir, (p) => progress(p.message));
+      progress('');
+      for (const r of reports) process.stdout.write(`${JSON.stringify(r)}\n`);
+      return;
+    }
+    if (!spec || !o.file) return;
+    const { importFile } = await import('../../registry/pipeline.ts');
+    const started = performance.now();
+    try {
+      const r = await importFile(deps, SYSTEM, {
+        feedId: spec.id,
+        file: o.file,
+        onProgress: (p) => {
+          const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 0;
+          const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+          progress(`[${bar}] ${pct}% ${p.rows} rows (${Math.round(performance.now() - started)} ms)`);
+        },
+      });
+      progress('');
+      const report = {
+        ...r,
+        ...(await rejectsOf(rt.db.kysely, spec, r.importId ?? r.previousImportId, r.rejected)),
+      };
+      if (o.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } catch (e) {
+      progress('');
+      if (e instanceof AppError) {
+        const p = toProblem(e, 'zh-CN');
+        const line = Number(e.params.line ?? 0);
+        process.stdout.write(
+          `${JSON.stringify({
+            refused: p.code,
+            ...(line > 0 ? { line } : {}),
+            messages: p.messages,
+          })}\n`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      throw e;
+    }
+  } finally {
+    await rt.db.close();
+  }
+}
+
+type Kysely = import('kysely').Kysely<import('../../db/schema.ts').Database>;
+type Spec = import('../../registry/feeds.ts').FeedSpec;
+
+/** The import's rejected rows, first by line: where, which column and why (record ids masked). */
+async function rejectsOf(db: Kysely, spec: Spec, importId: number | null | undefined, rejected: number) {
+  if (!importId || rejected === 0) return {};
+  const { reasonMessage } = await import('../../registry/feeds.ts');
+  const { maskIdsIn } = await import('../../registry/privacy.ts');
+  const rows = await db
+    .selectFrom('import_reject')
+    .select(['line_no', 'record_id', 'reason', 'column_key'])
+    .where('import_id', '=', importId)
+    .orderBy('line_no')
+    .limit(REJECTS_LISTED)
+    .execute();
+  const rejects = rows.map((r) => {
+    const header = spec.columns.find((c) => c.key === r.column_key)?.header ?? null;
+    const m = reasonMessage(r.reason);
+    return {
+      line: r.line_no,
+      recordId: r.record_id === null ? null : maskIdsIn(r.record_id),
+      reason: r.reason,
+      column: r.column_key,
+      header,
+      messages: {
+        'zh-CN': `第 ${r.line_no} 行${header ? `「${header}」` : ''}：${m['zh-CN']}`,
+        en: `line ${r.line_no}${header ? `, ${header} (${r.column_key})` : ''}: ${m.en}`,
+      },
+    };
+  });
+  return rejected > rows.length ? { rejects, rejectsNotListed: rejected - rows.length } : { rejects };
 }
