@@ -196,8 +196,8 @@ export function simulate(
       ...(reform
         ? [
             {
-              zh: '增加/减少的家庭数按每个家庭当年现金合计（五个现金项目）比较；假期、扣除额和资格的变化只在 difference.programmes 中。',
-              en: "familiesGaining/familiesLosing compare each family's cash total for the year (the five cash programmes); changes in leave, deductions and eligibility are in difference.programmes only.",
+              zh: '受益/受损家庭数按每个家庭当年现金合计（五个现金项目）比较；假期、扣除额和资格的变化只计入各项目的差额。',
+              en: "Families gaining and losing compare each family's cash total for the year (the five cash programmes); changes in leave, deductions and eligibility count only in each programme's difference.",
             },
           ]
         : []),

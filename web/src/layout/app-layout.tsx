@@ -7,6 +7,7 @@ import type { User } from '../api/types.ts';
 import { useAuth } from '../auth/auth-context.tsx';
 import { PageSpinner } from '../components/page-spinner.tsx';
 import { currentLanguage, setLanguage } from '../i18n/index.ts';
+import { managementAreaLabel } from '../lib/area-names.ts';
 import { menuRoutes } from '../routes.tsx';
 
 const { Header, Sider, Content, Footer } = Layout;
@@ -44,7 +45,8 @@ export function LanguageSwitch({ size = 'middle' }: { size?: 'small' | 'middle' 
 
 function UserSummary({ user, vertical }: { user: User; vertical: boolean }) {
   const { t } = useTranslation();
-  const scope = [user.areaName ?? t('header.cityWide'), user.departmentName].filter(Boolean).join(' · ');
+  const area = (user.areaCode && managementAreaLabel(user.areaCode, currentLanguage())) || user.areaName;
+  const scope = [area ?? t('header.cityWide'), user.departmentName].filter(Boolean).join(' · ');
   return (
     <Space
       orientation={vertical ? 'vertical' : 'horizontal'}

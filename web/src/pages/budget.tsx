@@ -74,11 +74,13 @@ const COLORS = ['#0f6ecd', '#52c41a', '#fa8c16', '#9254de', '#eb2f96', '#13c2c2'
 type FormValues = { reform: string; years: [Dayjs, Dayjs]; persons: number };
 type YearKey = 'all' | number;
 
+/** An axis tick with its unit: "¥30m" / "3000万元". */
 function compactYuan(yuan: number, lang: Language): string {
-  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
+  const n = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
     notation: 'compact',
     maximumFractionDigits: 1,
   }).format(yuan);
+  return lang === 'en' ? `¥${n}` : `${n}元`;
 }
 
 function programmeName(id: string, t: TFunction) {
@@ -258,7 +260,11 @@ function BudgetResults({
         axisPointer: { type: 'shadow' },
         valueFormatter: (v) => formatBudgetYuan(Number(v) * 100, lang),
       },
-      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compactYuan(v, lang) } },
+      xAxis: {
+        type: 'value',
+        splitNumber: 4,
+        axisLabel: { hideOverlap: true, formatter: (v: number) => compactYuan(v, lang) },
+      },
       yAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { fontSize: 12 } },
       series: [
         {
