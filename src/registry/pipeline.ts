@@ -736,6 +736,15 @@ class ImportRun {
       byBidx.set(s.bidx, s);
       if (s.id !== null) byId.set(s.id, s);
     };
+    /** Loads the persons of these ids not loaded yet. */
+    const loadAbsent = async (ids: number[]) => {
+      const absent = ids.filter((id) => !byId.has(id));
+      if (!absent.length) return;
+      const rows = await sql<{
+        j: string;
+      }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(absent)}::int8[])`.execute(this.trx);
+      for (const r of personRows(rows.rows)) addState(stateOf(r));
+    };
     if (bidxOf.size) {
       const rows = await sql<{
         j: string;
@@ -818,25 +827,9 @@ class ImportRun {
       const sameIds = [
         ...new Set(dec.filter((d) => d.decision === 'same').map((d) => Number(d.candidate_person_id))),
       ];
-      const absent = sameIds.filter((id) => !byId.has(id));
-      if (absent.length) {
-        const rows = await sql<{
-          j: string;
-        }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(absent)}::int8[])`.execute(
-          this.trx,
-        );
-        for (const r of personRows(rows.rows)) addState(stateOf(r));
-      }
+      await loadAbsent(sameIds);
     }
-    const missingIds = [...new Set(certLinks.values())].filter((id) => !byId.has(id));
-    if (missingIds.length) {
-      const rows = await sql<{
-        j: string;
-      }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(missingIds)}::int8[])`.execute(
-        this.trx,
-      );
-      for (const r of personRows(rows.rows)) addState(stateOf(r));
-    }
+    await loadAbsent([...new Set(certLinks.values())]);
 
     // Link and merge, record by record (in file order).
     const records: PendingRecord[] = [];

@@ -412,7 +412,7 @@ describe('years and the reform difference', () => {
           if (v !== 0) nonZero++;
         }
       }
-      expect(rep.notes.some((n) => n.en.includes('familiesGaining'))).toBe(true);
+      expect(rep.notes.some((n) => n.en.includes('Families gaining and losing'))).toBe(true);
     }
     expect(nonZero).toBeGreaterThan(0);
   });

@@ -184,7 +184,7 @@ describe('policy calculator (public, phone)', () => {
     const child = page.locator('[data-testid=child-0]');
     const fieldError = child.locator('.ant-form-item-explain-error').first();
     await fieldError.waitFor();
-    expect(await visibleText(fieldError)).toContain('不是有效的日期');
+    expect(await visibleText(fieldError)).toContain('不存在的日期：2019 年 2 月只有 28 天');
     expect(await visibleText(fieldError)).toContain('2019-02-30');
     expect(await visibleText(page.locator('[data-testid=calc-error]'))).toContain('请修改标出的内容');
     expect(await page.locator('[data-testid=calc-results]').count()).toBe(0);
