@@ -765,7 +765,7 @@ export function evaluateBatch(
     const noHome = (ff & FF.OWNS_HOME) === 0;
     const fund = (ff & FF.CONTRIBUTES_HOUSING_FUND) !== 0;
     const buying = (ff & FF.BUYING_FIRST_HOME) !== 0;
-    if (fund && buying && nChildren >= R.rentMin) {
+    if (fund && buying) {
       const u = nChildren >= 3 ? R.upliftThree : nChildren === 2 ? R.upliftTwo : 0;
       if (u > 0) {
         amount[P_.housing_fund_loan_uplift] += u;

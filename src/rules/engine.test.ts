@@ -71,12 +71,13 @@ describe('rules: base case and exceptions', () => {
       ).value,
     ).toBe(9);
   });
-  it('a conflict surfaces as an issue from computeEntitlements, not a crash', () => {
+  it('a defect of the rules surfaces as an issue from computeEntitlements, not a crash', () => {
+    // A parameter set that leaves the two-child uplift without a value on asOf.
     const broken = applyReform(P, {
-      name: 'min-children-1',
+      name: 'uplift-from-2030',
       parameters: {
-        'housing_fund.rent_withdrawal_min_children': {
-          values: [{ value: 1, citation: { source: 't', text: 't' } }],
+        'housing_fund.loan_uplift_two_children_percent': {
+          values: [{ from: '2030-01-01', value: 20, citation: { source: 't', text: 't' } }],
         },
       },
     });
@@ -84,14 +85,57 @@ describe('rules: base case and exceptions', () => {
       {
         asOf: '2024-06-30',
         family: {
-          children: [{ birthDate: '2020-01-01' }],
+          children: [{ birthDate: '2020-01-01' }, { birthDate: '2022-01-01' }],
           housing: { contributesToHousingFund: true, buyingFirstHome: true },
         },
       },
       broken,
     );
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues[0].code).toBe('rules.no_rule_applies');
+    if (!r.ok) expect(r.issues[0].code).toBe('rules.internal_error');
+  });
+  it('a child without a hukou area is not said to be in Yunnan (the subsidy is claimed at the hukou place)', () => {
+    const r = computeEntitlements(
+      {
+        asOf: '2025-06-30',
+        family: { parents: [{ role: 'mother', employed: true }], children: [{ birthDate: '2025-01-10' }] },
+      },
+      P,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const e = r.value.entitlements.find((x) => x.id === 'national_childcare_subsidy');
+    const line = e?.explanation.find((l) => l.condition === 'claimed_in_yunnan');
+    expect(line).toMatchObject({ holds: false, en: 'No hukou area given: claimed at the hukou place' });
+    expect(e?.eligible).toBe(true);
+  });
+  it('the loan uplift does not depend on the rent-withdrawal minimum (a reform of one leaves the other)', () => {
+    const reform = applyReform(P, {
+      name: 'rent-withdrawal-from-one-child',
+      parameters: {
+        'housing_fund.rent_withdrawal_min_children': {
+          values: [{ value: 1, citation: { source: 't', text: 't' } }],
+        },
+      },
+    });
+    const family = {
+      asOf: '2024-06-30',
+      family: {
+        children: [{ birthDate: '2020-01-01' }],
+        housing: { contributesToHousingFund: true, buyingFirstHome: true, rents: true },
+      },
+    };
+    for (const [params, rent] of [
+      [P, false],
+      [reform, true],
+    ] as const) {
+      const r = computeEntitlements(family, params);
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      const byId = new Map(r.value.entitlements.map((e) => [e.id, e]));
+      expect(byId.get('housing_fund_loan_uplift')).toMatchObject({ eligible: false, percent: 0 });
+      expect(byId.get('housing_fund_rent_withdrawal')?.eligible).toBe(rent);
+      const names = (byId.get('housing_fund_loan_uplift')?.parameters ?? []).map((p) => p.name);
+      expect(names).not.toContain('housing_fund.rent_withdrawal_min_children');
+    }
   });
 });
 

@@ -276,7 +276,7 @@ function inKunming(c: Ctx, area: string | null, day: number): boolean {
 }
 
 function inYunnan(c: Ctx, area: string | null, day: number): boolean {
-  if (area === null) return true;
+  if (area === null) return false;
   const prefix = use(c, 'area.yunnan_prefix', day)?.value as string;
   return area.startsWith(prefix);
 }
@@ -550,10 +550,12 @@ const nationalSubsidy: RuleDef<Ctx, number> = {
               '户籍在云南，向户籍所在地乡镇（街道）或线上申领',
               'Hukou in Yunnan: claimed at the hukou township/street office or online',
             )
-          : T(
-              `户籍不在云南（${c.child.area}），在户籍所在地申领`,
-              `Hukou outside Yunnan (${c.child.area}): claimed at the hukou place`,
-            ),
+          : c.child.area === null
+            ? T('未提供户籍地：在户籍所在地申领', 'No hukou area given: claimed at the hukou place')
+            : T(
+                `户籍不在云南（${c.child.area}），在户籍所在地申领`,
+                `Hukou outside Yunnan (${c.child.area}): claimed at the hukou place`,
+              ),
     },
   ],
   base: (c) => nationalMonths(c).sum,
@@ -934,12 +936,17 @@ const loanUplift: RuleDef<Ctx, number> = {
           ? T('购买首套自住住房', 'Buying a first self-occupied home')
           : T('不是购买首套自住住房', 'Not buying a first self-occupied home'),
     },
-    childrenAtLeast(
-      'at_least_two_children',
-      'housing_fund.rent_withdrawal_min_children',
-      '贷款额度上浮',
-      'the uplift',
-    ),
+    {
+      id: 'at_least_two_children',
+      // The uplift is for 二孩、三孩 families, its two cases below: two or more children. (It used to
+      // borrow the rent-withdrawal minimum, so a reform of that changed or broke the uplift.)
+      test: (c) => c.fam.children.length >= 2,
+      text: (c, h) =>
+        T(
+          `家庭子女数为${c.fam.children.length}（贷款额度上浮需2个及以上）${h ? '' : '，不满足'}`,
+          `The family has ${c.fam.children.length} children (the uplift needs 2 or more)${h ? '' : ': not met'}`,
+        ),
+    },
   ],
   base: null,
   exceptions: [
