@@ -1,13 +1,26 @@
 /** Small feed files written from the specs, for the registry's tests. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { afterAll } from 'vitest';
 import { makeIdNumber } from '../domain/id-number.ts';
 import { type FeedSpec, findFeed } from './feeds.ts';
 
-export const tmp = () => mkdtempSync(join(tmpdir(), 'junheng-reg-'));
+/** Folders made by `tmp()`. This module is loaded afresh for each test file (vitest isolates
+ * files), so the hook below runs after that file's tests and removes them. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary folder for a test file's feeds, removed after its tests. */
+export const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'junheng-reg-'));
+  made.push(d);
+  return d;
+};
 
 export type Row = Record<string, string | number | null>;
 

@@ -4,7 +4,7 @@
  * and the personal-data leak detector over every response body and log line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -167,6 +167,7 @@ export async function createTestServer(opts: { seedDemo?: boolean; start?: Date 
       await app.close();
       await db.close();
       await server?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
