@@ -11,6 +11,7 @@ import { computeEntitlements } from '../src/rules/index.ts';
 import { loadParameters } from '../src/rules/load.ts';
 import { createLogger } from '../src/server/logger.ts';
 import { entitlementsJson } from '../src/server/modules/entitlements/json.ts';
+import { calculatorRouteOptions, textBodyScope } from '../src/server/modules/entitlements/routes.ts';
 import { startServer } from '../src/server/start.ts';
 
 const publicRateLimit = 10_000_000;
@@ -29,18 +30,13 @@ const server = await startServer({
   publicRateLimit,
   logger: createLogger('warn'),
   dataDir,
-  beforeListen(app) {
-    app.post(
-      '/bench/precomputed',
-      {
-        // As the calculator's route (modules/entitlements/routes.ts), minus the work.
-        config: { access: 'public', rateLimit: { max: publicRateLimit, timeWindow: '1 minute' } },
-        logLevel: 'warn',
-        validatorCompiler: () => (data) => ({ value: data }),
-      },
-      async (_req, reply) => reply.type('application/json; charset=utf-8').send(precomputed),
-    );
-  },
+  // The same body handling, access, rate limit and logging as the calculator, minus the work.
+  beforeListen: (app) =>
+    textBodyScope(app, (scope) => {
+      scope.post('/bench/precomputed', calculatorRouteOptions(publicRateLimit), async (_req, reply) =>
+        reply.type('application/json; charset=utf-8').send(precomputed),
+      );
+    }),
 });
 process.stdout.write(`${server.url}\n`);
 process.once('SIGTERM', () => {

@@ -796,15 +796,7 @@ class ImportRun {
         if (!byId.has(st.id!)) addState(st);
         const key = `${r.birth_date}|${[...r.name][0]}`;
         const list = candidatesByKey.get(key) ?? [];
-        list.push({
-          id: Number(r.id),
-          name: r.name,
-          sex: r.sex,
-          birthDate: r.birth_date,
-          streetCode: r.street_code,
-          motherId: r.mother_id === null ? null : Number(r.mother_id),
-          householdNo: r.household_no,
-        });
+        list.push(candidateOf(st));
         candidatesByKey.set(key, list);
       }
       const dec = await this.trx

@@ -195,10 +195,7 @@ export function mergeFacts(
         // The phone's provenance carries its blind index (what `current` compares against):
         // a provenance without it would make the same number look changed on the next import.
         if (prov?.value !== undefined) sources[f] = { ...origin, value: prov.value };
-        else {
-          own ??= { ...origin };
-          sources[f] = own;
-        }
+        else sources[f] = own ??= { ...origin };
         provenanceOnly = true;
       }
       continue;

@@ -22,7 +22,7 @@ export class ImportRefused extends Error {
 }
 
 /** "中文 / English" → its two halves (the reader writes its reasons in both languages). */
-export function reasonHalves(text: string): { zh: string; en: string } {
+function reasonHalves(text: string): { zh: string; en: string } {
   const i = text.indexOf(' / ');
   return i < 0 ? { zh: text, en: text } : { zh: text.slice(0, i), en: text.slice(i + 3) };
 }
@@ -121,13 +121,16 @@ function countingStream(file: string, progress: ReadProgress): Readable {
 
 const ENCODING_NAME = { gbk: 'GBK', 'utf-8': 'UTF-8' } as const;
 
+/** The decoder label of the feed's encoding. */
+const labelOf = (spec: FeedSpec) => (spec.encoding === 'gbk' ? 'gbk' : 'utf-8');
+
 /**
  * The line (counted from `firstLine`, the line the bytes start on) of the first bytes that are
  * not in the encoding. A line end (0x0A) is never part of a GBK or UTF-8 multi-byte character,
  * so each line after the first can be decoded on its own; the first may continue a character
  * begun in an earlier chunk, so it is the answer when no later line fails.
  */
-export function firstBadLine(bytes: Buffer, label: 'gbk' | 'utf-8', firstLine: number): number {
+function firstBadLine(bytes: Buffer, label: 'gbk' | 'utf-8', firstLine: number): number {
   let from = bytes.indexOf(0x0a) + 1;
   let line = firstLine + 1;
   while (from > 0 && from < bytes.length) {
@@ -158,7 +161,7 @@ function decoderFor(spec: FeedSpec): {
 } {
   // Node's own decoders (ICU): GBK as the WHATWG "gbk" label (GB 18030 decoding), fatal on
   // bytes that are not in the encoding.
-  const label = spec.encoding === 'gbk' ? 'gbk' : 'utf-8';
+  const label = labelOf(spec);
   const d = new TextDecoder(label, { fatal: true });
   return {
     write: (b, line) => {
@@ -191,13 +194,13 @@ function refuseWorkbook(spec: FeedSpec, head: Buffer): void {
   const zip = head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
   const ole = head.length >= 4 && head.readUInt32LE(0) === 0xe011cfd0;
   if (!zip && !ole) return;
-  const enc = ENCODING_NAME[spec.encoding === 'gbk' ? 'gbk' : 'utf-8'];
+  const enc = ENCODING_NAME[labelOf(spec)];
   throw new ImportRefused('import.unreadable', {
     line: 1,
     reason:
       spec.format === 'csv'
         ? `这是 Excel 工作簿，本数据接口只收 ${enc} 编码的 CSV 文本，请在 Excel 中另存为 CSV / this is an Excel workbook; this feed takes CSV text in ${enc}: save it from Excel as CSV`
-        : '这是 Excel 工作簿，本数据接口只收 JSON lines 文本 / this is an Excel workbook; this feed takes JSON lines text',
+        : '这是 Excel 工作簿，本数据接口只收 JSON lines 文本，请从业务系统重新导出 .jsonl 文件 / this is an Excel workbook; this feed takes JSON lines text: export the .jsonl file from the system again',
   });
 }
 
@@ -243,17 +246,17 @@ function sniffEncoding(spec: FeedSpec, head: Buffer): void {
   if (nl < 0) return;
   const line = head.subarray(0, nl);
   const bom = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf;
-  const expected = spec.encoding === 'gbk' ? 'gbk' : 'utf-8';
+  const expected = labelOf(spec);
+  const utf8 = decodes(bom ? line.subarray(3) : line, 'utf-8');
   let other: string | null = null;
   let otherName = '';
   if (expected === 'gbk') {
-    const utf8 = decodes(bom ? line.subarray(3) : line, 'utf-8');
     // GBK text of Chinese is (almost) never also valid UTF-8 with characters beyond ASCII.
     if (utf8 !== null && (bom || line.some((b) => b > 0x7f))) {
       other = utf8;
       otherName = 'UTF-8';
     }
-  } else if (decodes(bom ? line.subarray(3) : line, 'utf-8') === null) {
+  } else if (utf8 === null) {
     other = decodes(line, 'gbk');
     otherName = 'GBK';
     if (other === null)
@@ -321,10 +324,11 @@ async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): A
     const { index, used, width } = map;
     let fits = cells.length >= used && cells.length <= width;
     for (let i = used; fits && i < cells.length; i++) fits = cells[i] === '';
-    const mapped = index.map((j) => {
-      const c = cells[j];
-      return c === undefined || c === '' ? null : c;
-    });
+    const mapped: (string | null)[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const c = cells[index[k]];
+      mapped[k] = c === undefined || c === '' ? null : c;
+    }
     return fits ? { line: start, cells: mapped } : { line: start, cells: mapped, problem: 'row.field_count' };
   };
   for await (const chunk of countingStream(file, progress)) {

@@ -66,17 +66,17 @@ export function normDate(s: string): string | null {
 
 export function normTimestamp(s: string): string | null {
   const t = s.trim();
-  let p: string[];
   const m = TS.exec(t);
-  if (m) p = [m[1], m[2], m[3], m[4], m[5], m[6]];
-  else {
-    const k = TS_SHORT.exec(t);
-    if (!k) return null;
-    p = [k[1], pad(k[3]), pad(k[4]), pad(k[5]), k[6], k[7] ?? '00'];
-  }
-  if (!realDate(Number(p[0]), Number(p[1]), Number(p[2]))) return null;
-  if (Number(p[3]) > 23 || Number(p[4]) > 59 || Number(p[5]) > 59) return null;
-  return `${p[0]}-${p[1]}-${p[2]} ${p[3]}:${p[4]}:${p[5]}`;
+  if (m) return timestampOf(m[1], m[2], m[3], m[4], m[5], m[6]);
+  const k = TS_SHORT.exec(t);
+  return k ? timestampOf(k[1], pad(k[3]), pad(k[4]), pad(k[5]), k[6], k[7] ?? '00') : null;
+}
+
+/** Two-digit parts (four for the year) → `YYYY-MM-DD HH:MM:SS`, or null when not a real time. */
+function timestampOf(y: string, mo: string, d: string, h: string, mi: string, sec: string): string | null {
+  if (!realDate(Number(y), Number(mo), Number(d))) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  return `${y}-${mo}-${d} ${h}:${mi}:${sec}`;
 }
 
 /**
@@ -94,48 +94,12 @@ export function excelSerial(s: string): string | null {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The four-digit year ≥ 1850 in a normalised date(-time). */
-function yearOk(d: string): boolean {
-  return Number(d.slice(0, 4)) >= 1850;
-}
-
 /** GB/T 2260 province-level codes: the first two digits of every county code. */
-const PROVINCES = new Set([
-  '11',
-  '12',
-  '13',
-  '14',
-  '15',
-  '21',
-  '22',
-  '23',
-  '31',
-  '32',
-  '33',
-  '34',
-  '35',
-  '36',
-  '37',
-  '41',
-  '42',
-  '43',
-  '44',
-  '45',
-  '46',
-  '50',
-  '51',
-  '52',
-  '53',
-  '54',
-  '61',
-  '62',
-  '63',
-  '64',
-  '65',
-  '71',
-  '81',
-  '82',
-]);
+const PROVINCES = new Set(
+  '11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82'.split(
+    ' ',
+  ),
+);
 
 const SEX_CODES = new Set(['1', '2']);
 const SEX_TEXT = new Set(['男', '女']);
@@ -168,19 +132,10 @@ const COUNTY = /^\d{6}$/;
 export function validator(spec: FeedSpec, today: string, scopeArea: string | null): Validator {
   const cols = spec.columns;
   // Dates typed into Excel arrive as serial numbers (xlsx feeds only: a CSV has the text).
-  const serials = spec.format === 'xlsx';
-  const date = (v: string): string | null => {
-    const d = normDate(v);
-    if (d || !serials) return d;
-    const t = excelSerial(v);
-    return t && yearOk(t) ? t.slice(0, 10) : null;
-  };
-  const timestamp = (v: string): string | null => {
-    const d = normTimestamp(v);
-    if (d || !serials) return d;
-    const t = excelSerial(v);
-    return t && yearOk(t) ? t : null;
-  };
+  // A serial is never before 1900, so the 1850 bound of typed dates holds for it too.
+  const serial = spec.format === 'xlsx' ? excelSerial : () => null;
+  const date = (v: string) => normDate(v) ?? serial(v)?.slice(0, 10) ?? null;
+  const timestamp = (v: string) => normTimestamp(v) ?? serial(v);
   const missable = new Set(spec.keys.missable);
   const recordIdx = cols.findIndex((c) => c.key === spec.keys.recordId);
   // The feed's own street column first (police-moves: where the person moved to).

@@ -3,7 +3,7 @@
  * validator and schema, parameters, and the batch path for budget runs.
  */
 import { type EntitlementsOutput, entitlementsFor } from './entitlements.ts';
-import { type Issue, type Result, validateEntitlementInput } from './input.ts';
+import { type Issue, parseEntitlementInputText, type Result, validateEntitlementInput } from './input.ts';
 import type { ParameterSet } from './params.ts';
 import { NoRuleAppliesError, RuleConflictError } from './rule.ts';
 
@@ -59,6 +59,16 @@ export function computeEntitlements(input: unknown, params: ParameterSet): Resul
             };
     return { ok: false, issues: [issue] };
   }
+}
+
+/**
+ * The calculator from the input's JSON text (a CLI file, a request body): parsed by
+ * `parseEntitlementInputText`, then `computeEntitlements`. One path, so both callers give the same
+ * reasons for the same text.
+ */
+export function computeEntitlementsFromText(text: string, params: ParameterSet): Result<EntitlementsOutput> {
+  const parsed = parseEntitlementInputText(text);
+  return parsed.ok ? computeEntitlements(parsed.value, params) : parsed;
 }
 
 /**

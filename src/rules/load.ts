@@ -61,9 +61,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/** A YAML timestamp read as a Date: its ISO day. */
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
 /** A value as it appears in a message: JSON, cut to 40 characters. */
 function shown(v: unknown): string {
-  const s = v instanceof Date ? v.toISOString().slice(0, 10) : (JSON.stringify(v) ?? String(v));
+  const s = v instanceof Date ? isoDay(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 40 ? `${s.slice(0, 39)}…` : s;
 }
 
@@ -78,17 +83,30 @@ function what(v: unknown): { zh: string; en: string } {
   return { zh: '映射', en: 'a map' };
 }
 
+/** A value of the wrong kind at `path`: what was expected (zh, en), and what was sent instead. */
+function wrongType(
+  path: string,
+  v: unknown,
+  zh: string,
+  en: string,
+  code = 'reform.invalid_type',
+): ReformIssue {
+  const g = what(v);
+  return { code, path, message: { zh: `${zh}，实际为${g.zh}`, en: `${en}, got ${g.en}` } };
+}
+
 /** Names of known parameters in the same group (before the dot), for "did you mean". */
 function nearNames(name: string): string[] {
   const group = name.split('.')[0];
   return Object.keys(PARAMETER_KINDS).filter((n) => n.split('.')[0] === group);
 }
 
-function dateValue(v: unknown): string | null | undefined {
+/** An entry's date: null when open-ended (absent), undefined when not a real day, else its ISO text and day number. */
+function dateValue(v: unknown): { iso: string; day: number } | null | undefined {
   if (v === null || v === undefined) return null;
-  const s = v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v : undefined;
-  if (s === undefined || parseIsoDate(s) === null) return undefined;
-  return s;
+  const iso = v instanceof Date ? isoDay(v) : typeof v === 'string' ? v : undefined;
+  const day = iso === undefined ? null : parseIsoDate(iso);
+  return iso === undefined || day === null ? undefined : { iso, day };
 }
 
 /**
@@ -96,19 +114,17 @@ function dateValue(v: unknown): string | null | undefined {
  * the first problem and say it in English only). Pushes issues; returns nothing.
  */
 function checkValue(kind: string, unit: string, v: unknown, path: string, push: (i: ReformIssue) => void) {
-  const bad = (code: string, zh: string, en: string) => push({ code, path, message: { zh, en } });
-  const got = what(v);
+  const wrong = (zh: string, en: string, code?: string) => push(wrongType(path, v, zh, en, code));
   const money = (x: unknown, p: string) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) {
-      const g = what(x);
-      push({
-        code: 'reform.invalid_type',
-        path: p,
-        message: {
-          zh: `金额应为数字（单位：${unit === 'fen' ? '分' : '元'}），实际为${g.zh}`,
-          en: `a money amount must be a number (${unit}), got ${g.en}`,
-        },
-      });
+      push(
+        wrongType(
+          p,
+          x,
+          `金额应为数字（单位：${unit === 'fen' ? '分' : '元'}）`,
+          `a money amount must be a number (${unit})`,
+        ),
+      );
       return;
     }
     if (x < 0) {
@@ -153,11 +169,7 @@ function checkValue(kind: string, unit: string, v: unknown, path: string, push: 
     case 'money_map':
       if (v === null || v === undefined) return;
       if (!isRecord(v)) {
-        bad(
-          'reform.invalid_type',
-          `应为县区代码 → 金额的映射，实际为${got.zh}`,
-          `expected a map of county code → amount, got ${got.en}`,
-        );
+        wrong('应为县区代码 → 金额的映射', 'expected a map of county code → amount');
         return;
       }
       for (const [k, x] of Object.entries(v)) {
@@ -172,46 +184,29 @@ function checkValue(kind: string, unit: string, v: unknown, path: string, push: 
       return;
     case 'int':
       if (!count(v)) {
-        bad(
+        wrong(
+          `应为非负整数（单位：${unit}）`,
+          `expected a whole number ≥ 0 (${unit})`,
           'reform.invalid_integer',
-          `应为非负整数（单位：${unit}），实际为${got.zh}`,
-          `expected a whole number ≥ 0 (${unit}), got ${got.en}`,
         );
       }
       return;
     case 'bool':
-      if (typeof v !== 'boolean')
-        bad(
-          'reform.invalid_type',
-          `应为 true 或 false，实际为${got.zh}`,
-          `expected true or false, got ${got.en}`,
-        );
+      if (typeof v !== 'boolean') wrong('应为 true 或 false', 'expected true or false');
       return;
     case 'string':
       if (!((typeof v === 'string' || typeof v === 'number') && /^\d{1,6}$/.test(String(v)))) {
-        bad(
-          'reform.invalid_type',
-          `应为1至6位数字的代码前缀，实际为${got.zh}`,
-          `expected a code prefix of 1 to 6 digits, got ${got.en}`,
-        );
+        wrong('应为1至6位数字的代码前缀', 'expected a code prefix of 1 to 6 digits');
       }
       return;
     case 'int_list':
       if (!Array.isArray(v) || !v.every(count)) {
-        bad(
-          'reform.invalid_type',
-          `应为非负整数列表，实际为${got.zh}`,
-          `expected a list of whole numbers ≥ 0, got ${got.en}`,
-        );
+        wrong('应为非负整数列表', 'expected a list of whole numbers ≥ 0');
       }
       return;
     case 'int_matrix':
       if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.every(count))) {
-        bad(
-          'reform.invalid_type',
-          `应为非负整数列表的列表，实际为${got.zh}`,
-          `expected a list of lists of whole numbers ≥ 0, got ${got.en}`,
-        );
+        wrong('应为非负整数列表的列表', 'expected a list of lists of whole numbers ≥ 0');
       }
       return;
   }
@@ -233,6 +228,107 @@ function unknownField(path: string, key: string, allowed: Set<string>): ReformIs
   };
 }
 
+/** An entry's period, as day numbers and as written ("…" when open-ended). */
+interface Period {
+  from: number;
+  to: number;
+  fromIso: string;
+  toIso: string;
+}
+
+/** An entry's period from its checked dates; undefined when a date is bad or it ends before it starts. */
+function entryPeriod(
+  from: ReturnType<typeof dateValue>,
+  to: ReturnType<typeof dateValue>,
+  ep: string,
+  push: (i: ReformIssue) => void,
+): Period | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  const f = from?.day ?? OPEN_START;
+  const t = to?.day ?? OPEN_END;
+  if (t < f) {
+    // only when both dates are given: an open end never comes before the other
+    push({
+      code: 'reform.invalid_period',
+      path: ep,
+      message: {
+        zh: `起始日期 from ${from?.iso} 晚于结束日期 to ${to?.iso}`,
+        en: `from ${from?.iso} is after to ${to?.iso}`,
+      },
+    });
+    return undefined;
+  }
+  return { from: f, to: t, fromIso: from?.iso ?? '…', toIso: to?.iso ?? '…' };
+}
+
+/** Check one `update`/`values` entry at `ep`; its period when its dates are usable. */
+function checkEntry(
+  kind: string,
+  unit: string,
+  e: unknown,
+  ep: string,
+  push: (i: ReformIssue) => void,
+): Period | undefined {
+  if (!isRecord(e)) {
+    push(
+      wrongType(
+        ep,
+        e,
+        '应为包含 from、to、value、citation 的映射',
+        'expected a map with from, to, value, citation',
+      ),
+    );
+    return undefined;
+  }
+  for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
+  const from = dateValue(e.from);
+  const to = dateValue(e.to);
+  for (const [k, d] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (d === undefined) {
+      push({
+        code: 'reform.invalid_date',
+        path: `${ep}.${k}`,
+        message: {
+          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(e[k])}`,
+          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(e[k])}`,
+        },
+      });
+    }
+  }
+  const period = entryPeriod(from, to, ep, push);
+  if (!('value' in e)) {
+    push({
+      code: 'reform.required',
+      path: `${ep}.value`,
+      message: { zh: '缺少 value', en: 'value is required' },
+    });
+  } else checkValue(kind, unit, e.value, `${ep}.value`, push);
+  const c = e.citation;
+  if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
+    push({
+      code: 'reform.required',
+      path: `${ep}.citation`,
+      message: {
+        zh: 'citation 须包含 source 和 text（例如 source: reform:名称，text: 假设……）',
+        en: 'citation needs source and text (e.g. source: reform:name, text: the assumption)',
+      },
+    });
+  } else if (c.grade !== undefined && c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U') {
+    push({
+      code: 'reform.invalid_value',
+      path: `${ep}.citation.grade`,
+      message: {
+        zh: `等级应为 P、S 或 U：${shown(c.grade)}`,
+        en: `grade must be P, S or U: ${shown(c.grade)}`,
+      },
+    });
+  }
+  return period;
+}
+
 /** Check a parsed reform document against current law; every problem found, at most MAX_ISSUES. */
 function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
   const issues: ReformIssue[] = [];
@@ -252,16 +348,13 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
     ];
   }
   if (!isRecord(doc)) {
-    const g = what(doc);
     return [
-      {
-        code: 'reform.invalid_type',
-        path: '',
-        message: {
-          zh: `政策调整文件应为包含 name、description 和 parameters 的映射，实际为${g.zh}`,
-          en: `a reform must be a map with name, description and parameters, got ${g.en}`,
-        },
-      },
+      wrongType(
+        '',
+        doc,
+        '政策调整文件应为包含 name、description 和 parameters 的映射',
+        'a reform must be a map with name, description and parameters',
+      ),
     ];
   }
   for (const k of Object.keys(doc)) if (!TOP_FIELDS.has(k)) push(unknownField('', k, TOP_FIELDS));
@@ -295,12 +388,7 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
     return issues;
   }
   if (!isRecord(ps)) {
-    const g = what(ps);
-    push({
-      code: 'reform.invalid_type',
-      path: 'parameters',
-      message: { zh: `parameters 应为映射，实际为${g.zh}`, en: `parameters must be a map, got ${g.en}` },
-    });
+    push(wrongType('parameters', ps, 'parameters 应为映射', 'parameters must be a map'));
     return issues;
   }
   if (Object.keys(ps).length === 0) {
@@ -330,15 +418,7 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
       continue;
     }
     if (!isRecord(change)) {
-      const g = what(change);
-      push({
-        code: 'reform.invalid_type',
-        path: pp,
-        message: {
-          zh: `应为包含 update 或 values 的映射，实际为${g.zh}`,
-          en: `expected a map with update or values, got ${g.en}`,
-        },
-      });
+      push(wrongType(pp, change, '应为包含 update 或 values 的映射', 'expected a map with update or values'));
       continue;
     }
     for (const k of Object.keys(change)) if (!CHANGE_FIELDS.has(k)) push(unknownField(pp, k, CHANGE_FIELDS));
@@ -383,82 +463,10 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
         });
         continue;
       }
-      const periods: Array<{ i: number; from: number; to: number; fromIso: string; toIso: string }> = [];
+      const periods: Array<Period & { i: number }> = [];
       list.forEach((e, i) => {
-        const ep = `${lp}[${i}]`;
-        if (!isRecord(e)) {
-          const g = what(e);
-          push({
-            code: 'reform.invalid_type',
-            path: ep,
-            message: {
-              zh: `应为包含 from、to、value、citation 的映射，实际为${g.zh}`,
-              en: `expected a map with from, to, value, citation, got ${g.en}`,
-            },
-          });
-          return;
-        }
-        for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
-        const from = dateValue(e.from);
-        const to = dateValue(e.to);
-        for (const [k, d] of [
-          ['from', from],
-          ['to', to],
-        ] as const) {
-          if (d === undefined) {
-            push({
-              code: 'reform.invalid_date',
-              path: `${ep}.${k}`,
-              message: {
-                zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(e[k])}`,
-                en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(e[k])}`,
-              },
-            });
-          }
-        }
-        if (from !== undefined && to !== undefined) {
-          const f = from === null ? OPEN_START : (parseIsoDate(from) as number);
-          const t = to === null ? OPEN_END : (parseIsoDate(to) as number);
-          if (t < f) {
-            push({
-              code: 'reform.invalid_period',
-              path: ep,
-              message: {
-                zh: `起始日期 from ${from} 晚于结束日期 to ${to}`,
-                en: `from ${from} is after to ${to}`,
-              },
-            });
-          } else {
-            periods.push({ i, from: f, to: t, fromIso: from ?? '…', toIso: to ?? '…' });
-          }
-        }
-        if (!('value' in e)) {
-          push({
-            code: 'reform.required',
-            path: `${ep}.value`,
-            message: { zh: '缺少 value', en: 'value is required' },
-          });
-        } else checkValue(kind, unit, e.value, `${ep}.value`, push);
-        const c = e.citation;
-        if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
-          push({
-            code: 'reform.required',
-            path: `${ep}.citation`,
-            message: {
-              zh: 'citation 须包含 source 和 text（例如 source: reform:名称，text: 假设……）',
-              en: 'citation needs source and text (e.g. source: reform:name, text: the assumption)',
-            },
-          });
-        } else if (c.grade !== undefined && c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U') {
-          push({
-            code: 'reform.invalid_value',
-            path: `${ep}.citation.grade`,
-            message: {
-              zh: `等级应为 P、S 或 U：${shown(c.grade)}`,
-              en: `grade must be P, S or U: ${shown(c.grade)}`,
-            },
-          });
-        }
+        const period = checkEntry(kind, unit, e, `${lp}[${i}]`, push);
+        if (period) periods.push({ i, ...period });
       });
       periods.sort((a, b) => a.from - b.from || a.i - b.i);
       for (let k = 1; k < periods.length; k++) {
@@ -558,24 +566,24 @@ function checkApplied(base: ParameterSet, next: ParameterSet, names: string[]): 
   return issues;
 }
 
+/** Why a file cannot be opened or read, from the error fs gave (zh and en). */
+export function unreadableReason(err: unknown): { zh: string; en: string } {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ENOENT') return { zh: '文件不存在', en: 'no such file' };
+  if (code === 'EISDIR') return { zh: '这是一个目录，不是文件', en: 'this is a directory, not a file' };
+  if (code === 'EACCES' || code === 'EPERM') return { zh: '没有读取权限', en: 'permission denied' };
+  const why = code || (err as Error).message;
+  return { zh: `无法读取（${why}）`, en: `cannot be read (${why})` };
+}
+
 /** Read a file as text, or say (zh and en) why it cannot be read. */
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    const why =
-      code === 'ENOENT'
-        ? { zh: '文件不存在', en: 'no such file' }
-        : code === 'EISDIR'
-          ? { zh: '这是一个目录，不是文件', en: 'this is a directory, not a file' }
-          : code === 'EACCES' || code === 'EPERM'
-            ? { zh: '没有读取权限', en: 'permission denied' }
-            : {
-                zh: `无法读取（${code || (err as Error).message}）`,
-                en: `cannot be read (${code || (err as Error).message})`,
-              };
-    throw new ReformFileError(file, [{ code: 'reform.unreadable', path: '', message: why }]);
+    throw new ReformFileError(file, [
+      { code: 'reform.unreadable', path: '', message: unreadableReason(err) },
+    ]);
   }
 }
 

@@ -43,6 +43,10 @@ function reformError(file: string): ReformFileError {
   throw new Error(`expected ${file} to be rejected`);
 }
 
+/** The ReformFileError for a file of one `update` to a parameter (entries as YAML flow maps). */
+const rejectedUpdate = (file: string, param: string, entries: string[], extra = '') =>
+  reformError(reformFile(file, oneChange(param, update(entries, extra))));
+
 /** Every issue has a Chinese and an English reason. */
 function bilingual(e: ReformFileError) {
   expect(e.name).toBe('ReformFileError');
@@ -102,27 +106,18 @@ describe('reform files', () => {
   });
 
   it('negative days and a unit that does not fit are refused', () => {
-    const neg = reformError(
-      reformFile(
-        'neg-days.yaml',
-        oneChange(
-          'paternity_leave.days',
-          update([`{ from: 2025-01-01, to: 2025-12-31, value: -30, citation: ${cite} }`]),
-        ),
-      ),
-    );
+    const neg = rejectedUpdate('neg-days.yaml', 'paternity_leave.days', [
+      `{ from: 2025-01-01, to: 2025-12-31, value: -30, citation: ${cite} }`,
+    ]);
     expect(neg.issues[0]).toMatchObject({
       code: 'reform.invalid_integer',
       path: 'parameters.paternity_leave.days.update[0].value',
     });
-    const unit = reformError(
-      reformFile(
-        'weeks.yaml',
-        oneChange(
-          'paternity_leave.days',
-          update([`{ from: 2025-01-01, to: 2025-12-31, value: 4, citation: ${cite} }`], '    unit: weeks\n'),
-        ),
-      ),
+    const unit = rejectedUpdate(
+      'weeks.yaml',
+      'paternity_leave.days',
+      [`{ from: 2025-01-01, to: 2025-12-31, value: 4, citation: ${cite} }`],
+      '    unit: weeks\n',
     );
     bilingual(unit);
     expect(unit.issues[0]).toMatchObject({
@@ -132,15 +127,9 @@ describe('reform files', () => {
   });
 
   it('from after to: the entry of update (not "values"), with both dates', () => {
-    const e = reformError(
-      reformFile(
-        'backwards.yaml',
-        oneChange(
-          'birth_subsidy.third_child',
-          update([`{ from: 2025-12-31, to: 2025-01-01, value: 10000, citation: ${cite} }`]),
-        ),
-      ),
-    );
+    const e = rejectedUpdate('backwards.yaml', 'birth_subsidy.third_child', [
+      `{ from: 2025-12-31, to: 2025-01-01, value: 10000, citation: ${cite} }`,
+    ]);
     bilingual(e);
     expect(e.issues[0]).toMatchObject({
       code: 'reform.invalid_period',
@@ -151,18 +140,10 @@ describe('reform files', () => {
   });
 
   it('overlapping entries of one parameter: both entries and their periods', () => {
-    const e = reformError(
-      reformFile(
-        'overlap.yaml',
-        oneChange(
-          'birth_subsidy.third_child',
-          update([
-            `{ from: 2025-01-01, to: 2025-12-31, value: 10000, citation: ${cite} }`,
-            `{ from: 2025-06-01, to: 2026-06-30, value: 8000, citation: ${cite} }`,
-          ]),
-        ),
-      ),
-    );
+    const e = rejectedUpdate('overlap.yaml', 'birth_subsidy.third_child', [
+      `{ from: 2025-01-01, to: 2025-12-31, value: 10000, citation: ${cite} }`,
+      `{ from: 2025-06-01, to: 2026-06-30, value: 8000, citation: ${cite} }`,
+    ]);
     bilingual(e);
     expect(e.issues[0]).toMatchObject({
       code: 'reform.overlap',
@@ -187,15 +168,9 @@ describe('reform files', () => {
     const none = reformError(reformFile('none.yaml', 'name: t\nparameters: {}\n'));
     bilingual(none);
     expect(none.issues[0].code).toBe('reform.no_change');
-    const same = reformError(
-      reformFile(
-        'same.yaml',
-        oneChange(
-          'birth_subsidy.third_child',
-          update([`{ from: 2024-01-01, to: 2024-12-31, value: 5000, citation: ${cite} }`]),
-        ),
-      ),
-    );
+    const same = rejectedUpdate('same.yaml', 'birth_subsidy.third_child', [
+      `{ from: 2024-01-01, to: 2024-12-31, value: 5000, citation: ${cite} }`,
+    ]);
     bilingual(same);
     expect(same.issues[0].code).toBe('reform.no_change');
   });
@@ -216,15 +191,9 @@ describe('reform files', () => {
     bilingual(updates);
     expect(updates.issues.map((i) => i.path)).toContain('parameters.birth_subsidy.third_child.updates');
     // `form` instead of `from` would have applied 10,000 yuan to every birth before 2026
-    const form = reformError(
-      reformFile(
-        'form.yaml',
-        oneChange(
-          'birth_subsidy.third_child',
-          update([`{ form: 2025-01-01, to: 2025-12-31, value: 10000, citation: ${cite} }`]),
-        ),
-      ),
-    );
+    const form = rejectedUpdate('form.yaml', 'birth_subsidy.third_child', [
+      `{ form: 2025-01-01, to: 2025-12-31, value: 10000, citation: ${cite} }`,
+    ]);
     expect(form.issues[0]).toMatchObject({
       code: 'reform.unknown_field',
       path: 'parameters.birth_subsidy.third_child.update[0].form',

@@ -91,16 +91,16 @@ function report(cols: PopulationColumns, P: ParameterSet, year: number, familyCa
   return { rep, familyCash: r.familyCash };
 }
 
-/** Cash by area, reform minus current law, over the areas of either side (same key order rules as `byArea`). */
+/**
+ * Cash by area, reform minus current law, over the areas of either side. No sort: area codes are
+ * integer keys, which an object lists in numeric order whatever the insertion order (as `byArea`).
+ */
 function areaDifference(
   cur: YearReport['byArea'],
   ref: YearReport['byArea'],
 ): Record<string, Record<string, number>> {
-  const keys = [...new Set([...Object.keys(cur), ...Object.keys(ref)])].sort((a, b) =>
-    a === 'unknown' ? -1 : b === 'unknown' ? 1 : Number(a) - Number(b),
-  );
   const out: Record<string, Record<string, number>> = {};
-  for (const k of keys) {
+  for (const k of new Set([...Object.keys(cur), ...Object.keys(ref)])) {
     out[k] = Object.fromEntries(CASH_PROGRAMMES.map((p) => [p, (ref[k]?.[p] ?? 0) - (cur[k]?.[p] ?? 0)]));
   }
   return out;
@@ -121,39 +121,30 @@ export function parseYears(
   spec: string,
 ): { ok: true; years: number[] } | { ok: false; message: { zh: string; en: string } } {
   const { first, last } = SIMULATION_YEARS;
+  const bad = (zh: string, en: string) => ({ ok: false as const, message: { zh, en } });
   const years = new Set<number>();
-  const parts = spec.split(',');
-  for (const raw of parts) {
+  for (const raw of spec.split(',')) {
     const part = raw.trim();
     const m = /^(\d{4})(?:\s*[-–]\s*(\d{4}))?$/.exec(part);
     if (!m) {
-      return {
-        ok: false,
-        message: {
-          zh: `--year 无效：${JSON.stringify(part)} 不是年份、年份列表或范围（如 2025、2024,2025、2023-2027）`,
-          en: `invalid --year: ${JSON.stringify(part)} is not a year, list or range (e.g. 2025, 2024,2025, 2023-2027)`,
-        },
-      };
+      return bad(
+        `--year 无效：${JSON.stringify(part)} 不是年份、年份列表或范围（如 2025、2024,2025、2023-2027）`,
+        `invalid --year: ${JSON.stringify(part)} is not a year, list or range (e.g. 2025, 2024,2025, 2023-2027)`,
+      );
     }
     const a = Number(m[1]);
     const b = Number(m[2] ?? m[1]);
     if (b < a) {
-      return {
-        ok: false,
-        message: {
-          zh: `--year 范围无效：${part}（结束年份早于开始年份）`,
-          en: `invalid --year range: ${part} (ends before it starts)`,
-        },
-      };
+      return bad(
+        `--year 范围无效：${part}（结束年份早于开始年份）`,
+        `invalid --year range: ${part} (ends before it starts)`,
+      );
     }
     if (a < first || b > last) {
-      return {
-        ok: false,
-        message: {
-          zh: `--year ${part} 超出政策参数覆盖的年份 ${first}–${last}`,
-          en: `--year ${part} is outside the years the policy parameters cover, ${first}–${last}`,
-        },
-      };
+      return bad(
+        `--year ${part} 超出政策参数覆盖的年份 ${first}–${last}`,
+        `--year ${part} is outside the years the policy parameters cover, ${first}–${last}`,
+      );
     }
     for (let y = a; y <= b; y++) years.add(y);
   }

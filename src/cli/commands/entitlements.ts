@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON (the default and only format) / 输出 JSON')
     .action(async (opts: { input: string; json?: boolean }) => {
       const { readFileSync } = await import('node:fs');
-      const { computeEntitlements, isRulesFault, parseEntitlementInputText, problemErrors } = await import(
+      const { computeEntitlementsFromText, isRulesFault, problemErrors } = await import(
         '../../rules/index.ts'
       );
       const { loadParameters } = await import('../../rules/load.ts');
@@ -47,12 +47,7 @@ export function register(program: Command): void {
         ]);
         return;
       }
-      const parsed = parseEntitlementInputText(text);
-      if (!parsed.ok) {
-        problem(parsed.issues);
-        return;
-      }
-      const result = computeEntitlements(parsed.value, loadParameters());
+      const result = computeEntitlementsFromText(text, loadParameters());
       if (!result.ok) {
         problem(result.issues);
         return;

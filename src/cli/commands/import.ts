@@ -201,13 +201,9 @@ async function rejectsOf(db: Kysely, spec: Spec, importId: number | null | undef
   if (!importId || rejected === 0) return {};
   const { reasonMessage } = await import('../../registry/feeds.ts');
   const { maskIdsIn } = await import('../../registry/privacy.ts');
-  const rows = await db
-    .selectFrom('import_reject')
-    .select(['line_no', 'record_id', 'reason', 'column_key'])
-    .where('import_id', '=', importId)
-    .orderBy('line_no')
-    .limit(REJECTS_LISTED)
-    .execute();
+  // The query of the server's rejects endpoint (GET /imports/:id/rejects).
+  const store = await import('../../server/modules/imports/store.ts');
+  const rows = await db.transaction().execute((trx) => store.rejects(trx, importId, 0, REJECTS_LISTED));
   const rejects = rows.map((r) => {
     const header = spec.columns.find((c) => c.key === r.column_key)?.header ?? null;
     const m = reasonMessage(r.reason);

@@ -44,7 +44,9 @@ export function register(program: Command): void {
       }) => {
         const { createReadStream, statSync } = await import('node:fs');
         const { createInterface } = await import('node:readline');
-        const { loadParameters, loadReform, ReformFileError } = await import('../../rules/load.ts');
+        const { loadParameters, loadReform, ReformFileError, unreadableReason } = await import(
+          '../../rules/load.ts'
+        );
         const { ColumnsBuilder } = await import('../../rules/batch.ts');
         const { addJsonLine, CsvPopulationReader, MAX_POPULATION_ISSUES, syntheticPopulation } = await import(
           '../../rules/population.ts'
@@ -148,21 +150,16 @@ export function register(program: Command): void {
           }
         } else {
           const file = opts.population as string;
-          const unreadable = (en: string, zh: string) =>
+          const unreadable = ({ en, zh }: { en: string; zh: string }) =>
             fail([{ where: file, en, zh }], {
               en: `cannot read the population file ${file}`,
               zh: `无法读取人口文件：${file}`,
             });
           try {
             if (!statSync(file).isFile())
-              return unreadable('not a file (a directory?)', '不是文件（是目录？）');
+              return unreadable({ en: 'not a file (a directory?)', zh: '不是文件（是目录？）' });
           } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            if (code === 'ENOENT') return unreadable('no such file', '文件不存在');
-            return unreadable(
-              `cannot be read (${code ?? (err as Error).message})`,
-              `无法读取（${code ?? (err as Error).message}）`,
-            );
+            return unreadable(unreadableReason(err));
           }
           const csv = file.toLowerCase().endsWith('.csv');
           const b = new ColumnsBuilder();
@@ -193,11 +190,7 @@ export function register(program: Command): void {
               if (n % 500_000 === 0) process.stderr.write(`read ${n} lines…\n`);
             }
           } catch (err) {
-            const code = (err as NodeJS.ErrnoException).code;
-            return unreadable(
-              `cannot be read (${code ?? (err as Error).message})`,
-              `无法读取（${code ?? (err as Error).message}）`,
-            );
+            return unreadable(unreadableReason(err));
           }
           if (reader) issues.push(...reader.finish());
           else if (dataLines === 0) {

@@ -5,10 +5,9 @@
  */
 import { Type } from 'typebox';
 import {
-  computeEntitlements,
+  computeEntitlementsFromText,
   entitlementInputJsonSchema,
   isRulesFault,
-  parseEntitlementInputText,
   problemErrors,
 } from '../../../rules/index.ts';
 import { loadParameters } from '../../../rules/load.ts';
@@ -39,29 +38,43 @@ const EntitlementSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<void> {
-  const params = loadParameters();
-  // Its own scope, for its own body parsing: the body is read as text whatever its content type
-  // (curl -d sends application/x-www-form-urlencoded, some clients text/plain or none) and parsed
-  // by the rules engine's parser, like the CLI's file, so that an unparsable, empty or
-  // BOM-prefixed body gets the CLI's reason instead of Fastify's (415, or 400 with path "/").
+/**
+ * Routes registered in their own scope, for their own body parsing: the body is read as text
+ * whatever its content type (curl -d sends application/x-www-form-urlencoded, some clients
+ * text/plain or none) and parsed by the rules engine's parser, like the CLI's file, so that an
+ * unparsable, empty or BOM-prefixed body gets the CLI's reason instead of Fastify's (415, or 400
+ * with path "/"). The HTTP benchmark's control route is registered the same way.
+ */
+export async function textBodyScope(app: App, register: (scope: App) => void): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    registerRoute(scope as App, deps, params);
+    register(scope as App);
   });
+}
+
+/** The calculator route's options apart from its schema and answer (also the benchmark's control). */
+export function calculatorRouteOptions(publicRateLimit: number) {
+  return {
+    config: { access: 'public', rateLimit: { max: publicRateLimit, timeWindow: '1 minute' } },
+    // A high-volume public route that reads no personal data: log warnings and errors only.
+    logLevel: 'warn',
+    // The schema documents the input; the rules engine parses and validates it (JSON pointers,
+    // zh/en). The body arrives as text (textBodyScope).
+    validatorCompiler: () => (data: unknown) => ({ value: data }),
+  } as const;
+}
+
+export async function entitlementRoutes(app: App, deps: ServerDeps): Promise<void> {
+  const params = loadParameters();
+  await textBodyScope(app, (scope) => registerRoute(scope, deps, params));
 }
 
 function registerRoute(app: App, deps: ServerDeps, params: ReturnType<typeof loadParameters>): void {
   app.post(
     '/entitlements',
     {
-      config: { access: 'public', rateLimit: { max: deps.config.publicRateLimit, timeWindow: '1 minute' } },
-      // A high-volume public route that reads no personal data: log warnings and errors only.
-      logLevel: 'warn',
-      // The schema documents the input; the rules engine parses and validates it (JSON pointers,
-      // zh/en). The body arrives as text (see above).
-      validatorCompiler: () => (data) => ({ value: data }),
+      ...calculatorRouteOptions(deps.config.publicRateLimit),
       // The answer is the engine's own document (no personal data, ~45 kB of explanations), sent
       // as bytes by `entitlementsJson` (the same bytes as JSON.stringify). Problems (400) are
       // small: native JSON.stringify, several times faster than the schema serializer.
@@ -77,14 +90,12 @@ function registerRoute(app: App, deps: ServerDeps, params: ReturnType<typeof loa
       },
     },
     async (req, reply) => {
-      const text = typeof req.body === 'string' ? req.body : '';
-      const parsed = parseEntitlementInputText(text);
-      const r = parsed.ok ? computeEntitlements(parsed.value, params) : parsed;
+      const r = computeEntitlementsFromText(typeof req.body === 'string' ? req.body : '', params);
       if (!r.ok) {
         if (isRulesFault(r.issues)) {
-          // A defect of the rules, not of the input (docs/rules.md): 500, logged.
+          // A defect of the rules, not of the input (docs/rules.md): 500, details in the log only.
           req.log.error({ issues: r.issues }, 'entitlements: rules defect');
-          throw new AppError('internal.error', {}, problemErrors(r.issues));
+          throw new AppError('internal.error');
         }
         throw new AppError('entitlements.invalid_input', {}, problemErrors(r.issues));
       }

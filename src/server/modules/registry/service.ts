@@ -358,22 +358,26 @@ async function applyRecord(
       .where('id', '=', item.candidate_person_id)
       .execute();
   }
+  // What the field history and the conflicts say of where a value came from (the import's shape).
+  const from = {
+    person_id: item.candidate_person_id,
+    area_code: areaCode,
+    source: spec.source,
+    feed_id: spec.id,
+    record_id: item.record_id,
+    import_id: item.import_id,
+  };
   if (r.changes.length) {
     await trx
       .insertInto('person_field_history')
       .values(
         r.changes.map((ch) => ({
-          person_id: item.candidate_person_id,
-          area_code: areaCode,
+          ...from,
           field: ch.field,
           old_value: ch.oldValue,
           new_value: ch.newValue,
           old_source: ch.oldSource,
-          source: spec.source,
-          feed_id: spec.id,
-          record_id: item.record_id,
           source_updated_at: at,
-          import_id: item.import_id,
           changed_at: ctx.now,
         })),
       )
@@ -384,16 +388,11 @@ async function applyRecord(
       .insertInto('field_conflict')
       .values(
         r.conflicts.map((cf) => ({
-          person_id: item.candidate_person_id,
-          area_code: areaCode,
+          ...from,
           field: cf.field,
           current_value: cf.currentValue,
           current_source: cf.currentSource,
           offered_value: cf.offeredValue,
-          source: spec.source,
-          feed_id: spec.id,
-          record_id: item.record_id,
-          import_id: item.import_id,
           created_at: ctx.now,
         })),
       )

@@ -1,5 +1,5 @@
 /** SQL over the fused registry; every query over people takes the actor's scope. */
-import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import type { Actor } from '../../context.ts';
 import { personScope } from '../../scope.ts';
@@ -145,12 +145,8 @@ export function sourceRecords(trx: Trx, personId: number) {
  * scope, not the area stored with the item — a candidate who moved away is no longer theirs).
  */
 function reviewScope(actor: Actor) {
-  return (eb: ExpressionBuilder<Database, 'review_item' | 'person'>) => {
-    if (actor.role === 'city_admin') return eb.val(true);
-    if ((actor.role === 'staff' || actor.role === 'area_admin') && actor.areaCode)
-      return eb('person.area_code', '=', actor.areaCode);
-    return eb.val(false);
-  };
+  // Staff work only: a citizen's person scope (their own family) is no queue of theirs.
+  return actor.role === 'citizen' ? sql<boolean>`false` : personScope(actor);
 }
 
 export function reviews(trx: Trx, actor: Actor, q: { status: string; limit: number; offset: number }) {
