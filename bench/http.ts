@@ -125,8 +125,22 @@ const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(
 const child = spawn(process.execPath, [...serverArgs, '--import', 'tsx', 'bench/http-server.ts'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// The server's first line starting with http:// is its address; anything else it prints (node
+// flags such as --trace-gc write to stdout) goes on to stderr.
 const url = await new Promise<string>((resolve, reject) => {
-  child.stdout.once('data', (d: Buffer) => resolve(String(d).trim()));
+  let found = false;
+  let rest = '';
+  child.stdout.on('data', (d: Buffer) => {
+    rest += String(d);
+    const lines = rest.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!found && line.startsWith('http://')) {
+        found = true;
+        resolve(line.trim());
+      } else process.stderr.write(`${line}\n`);
+    }
+  });
   child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
 });
 

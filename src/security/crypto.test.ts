@@ -1,4 +1,4 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,20 @@ describe('cipher', () => {
     const r = sm4.encrypt('5301', keys.dataKey, { mode: 'gcm', iv, output: 'array', outputTag: true });
     const legacy = `sm4gcm:${keys.keyId}:${iv.toString('base64')}:${Buffer.from(r.output).toString('base64')}:${Buffer.from(r.tag!).toString('base64')}`;
     expect(cipher.decrypt(legacy)).toBe('5301');
+  });
+  it('reads values and matches blind indexes made with OpenSSL HMAC-SM3 (stored data stays valid)', () => {
+    const dataKey = Buffer.from(keys.dataKey, 'hex');
+    const macKey = createHmac('sm3', dataKey).update('junheng mac').digest();
+    const iv = Buffer.alloc(16, 3);
+    const c = createCipheriv('sm4-ctr', dataKey, iv);
+    const ct = Buffer.concat([c.update('53010219900101123X', 'utf8'), c.final()]);
+    const tag = createHmac('sm3', macKey).update(iv).update(ct).digest().subarray(0, 16);
+    const stored = `sm4ctr:${keys.keyId}:${iv.toString('base64')}:${ct.toString('base64')}:${tag.toString('base64')}`;
+    expect(cipher.decrypt(stored)).toBe('53010219900101123X');
+    const indexKey = Buffer.from(keys.indexKey, 'hex');
+    expect(cipher.blindIndex('53010219900101123X')).toBe(
+      createHmac('sm3', indexKey).update('53010219900101123X').digest('hex'),
+    );
   });
   it('SM4-CTR in Node agrees with the GB/T 32907 block cipher (first keystream block)', () => {
     const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');

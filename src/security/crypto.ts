@@ -1,21 +1,15 @@
 /**
- * Personal-data protection: SM4 encryption at rest, authenticated (SM4-CTR then HMAC-SM3 over
- * IV and ciphertext, both in Node's native OpenSSL), a keyed SM3 blind index for exact look-up
- * (HMAC-SM3), SM3 for the audit chain and token hashes. Values written by the earlier SM4-GCM
+ * Personal-data protection: SM4 encryption at rest, authenticated (SM4-CTR in Node's native
+ * OpenSSL, then HMAC-SM3 over IV and ciphertext), a keyed SM3 blind index for exact look-up
+ * (HMAC-SM3; both HMACs from precomputed key states, `sm3.ts`, checked against OpenSSL), SM3 for the audit chain and token hashes. Values written by the earlier SM4-GCM
  * scheme (sm-crypto-v2) still decrypt. Keys come from configuration; in development a key file
  * is generated into the data folder.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createHmac,
-  randomBytes,
-  timingSafeEqual,
-} from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sm4 } from 'sm-crypto-v2';
+import { keyedSm3 } from './sm3.ts';
 
 export type Keys = {
   /** 16-byte SM4 data key, hex. */
@@ -89,11 +83,10 @@ function ivSource(size: number): () => Buffer {
  */
 export function createCipher(keys: Keys): Cipher {
   const dataKey = Buffer.from(keys.dataKey, 'hex');
-  const macKey = createHmac('sm3', dataKey).update('junheng mac').digest();
-  const indexKey = Buffer.from(keys.indexKey, 'hex');
+  const macKey = keyedSm3(keyedSm3(dataKey).digest(Buffer.from('junheng mac')));
+  const index = keyedSm3(Buffer.from(keys.indexKey, 'hex'));
   const nextIv = ivSource(16);
-  const mac = (iv: Buffer, ct: Buffer) =>
-    createHmac('sm3', macKey).update(iv).update(ct).digest().subarray(0, 16);
+  const mac = (iv: Buffer, ct: Buffer) => macKey.digest(iv, ct).subarray(0, 16);
   return {
     encrypt(plain) {
       const iv = nextIv();
@@ -120,7 +113,7 @@ export function createCipher(keys: Keys): Cipher {
       throw new Error(`cannot decrypt: unknown scheme ${scheme}`);
     },
     blindIndex(value) {
-      return createHmac('sm3', indexKey).update(value).digest('hex');
+      return index.hex(value);
     },
   };
 }
