@@ -3,6 +3,7 @@
  * HTTP layer) and a validator that returns field-level issues instead of throwing.
  */
 import { daysInMonth, parseIsoDate } from './dates.ts';
+import { clip, echo } from './echo.ts';
 
 export interface Issue {
   /** Dotted code, e.g. `input.invalid_date`. */
@@ -206,7 +207,7 @@ function jsonType(v: unknown): { json: string; zh: string; en: string } {
   if (Array.isArray(v)) return { json: 'array', zh: '数组', en: 'an array' };
   switch (typeof v) {
     case 'string':
-      return { json: 'string', zh: `字符串 ${show(v)}`, en: `the string ${show(v)}` };
+      return { json: 'string', zh: `字符串 ${echo(v)}`, en: `the string ${echo(v)}` };
     case 'number':
       return { json: 'number', zh: `数字 ${v}`, en: `the number ${v}` };
     case 'boolean':
@@ -239,23 +240,11 @@ function typeOk(s: Spec, v: unknown): boolean {
   }
 }
 
-/** Longest part of a rejected value echoed back (the body may be megabytes of one string). */
-const ECHO_MAX = 40;
-
-function clip(v: string): string {
-  return v.length > ECHO_MAX ? `${v.slice(0, ECHO_MAX)}…` : v;
-}
-
-/** A rejected value as shown in a message: quoted, so that spaces and control characters show. */
-function show(v: string): string {
-  return JSON.stringify(clip(v));
-}
-
 const DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' };
 
 /** Why a string is not an accepted date: wrong form, no such day, or outside the range. */
 function dateIssue(path: string, v: string): Issue {
-  const shown = show(v);
+  const shown = echo(v);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m) {
     return issue(
@@ -335,7 +324,7 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
       return;
     case 'area':
       if (!/^\d{6}$/.test(v as string)) {
-        const shown = show(v as string);
+        const shown = echo(v as string);
         out.push(
           issue(
             'input.invalid_area_code',
@@ -353,8 +342,8 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
           issue(
             'input.invalid_value',
             pointer(path),
-            `取值无效，应为 ${s.values.join('、')} 之一：${show(v as string)}`,
-            `Invalid value: expected one of ${s.values.join(', ')}: ${show(v as string)}`,
+            `取值无效，应为 ${s.values.join('、')} 之一：${echo(v as string)}`,
+            `Invalid value: expected one of ${s.values.join(', ')}: ${echo(v as string)}`,
             { allowed: s.values, value: clip(v as string) },
           ),
         );
@@ -404,8 +393,8 @@ function check(s: Spec, v: unknown, path: Array<string | number>, out: Issue[]):
             issue(
               'input.unknown_field',
               pointer([...path, k]),
-              `未知字段：${show(k)}`,
-              `Unknown field: ${show(k)}`,
+              `未知字段：${echo(k)}`,
+              `Unknown field: ${echo(k)}`,
             ),
           );
         }

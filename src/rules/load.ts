@@ -7,12 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseDocument } from 'yaml';
 import { isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
+import { echo } from './echo.ts';
 import {
   applyReform,
+  checkParamValue,
   compileParameters,
   PARAMETER_KINDS,
   type ParamEntry,
+  ParameterError,
   type ParameterSet,
+  type ParamIssue,
+  type ParamKind,
+  wrongType as paramWrongType,
 } from './params.ts';
 
 /** `policy/parameters` of this package, resolved from this file (not from the working directory). */
@@ -37,12 +43,8 @@ export function loadParameters(dir: string = defaultParametersDir()): ParameterS
   return compileParameters(yamlFiles(dir).map((f) => parse(readFileSync(f, 'utf8'))));
 }
 
-/** One problem of a reform file: where (dotted path inside the file, "" = the file) and why. */
-export interface ReformIssue {
-  code: string;
-  path: string;
-  message: { zh: string; en: string };
-}
+/** One problem of a reform file: where (dotted path inside the file, "" = the file), a code and why (zh, en). */
+export type ReformIssue = ParamIssue;
 
 /** A reform file that cannot be used: the file and every problem found (zh and en). */
 export class ReformFileError extends Error {
@@ -66,33 +68,14 @@ function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** A value as it appears in a message: JSON, cut to 40 characters. */
-function shown(v: unknown): string {
-  const s = v instanceof Date ? isoDay(v) : (JSON.stringify(v) ?? String(v));
-  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
-}
-
-/** What a value is, to say what was sent instead of what was expected. */
-function what(v: unknown): { zh: string; en: string } {
-  if (v === null || v === undefined) return { zh: '空值', en: 'nothing' };
-  if (typeof v === 'string') return { zh: `文本 ${shown(v)}`, en: `the text ${shown(v)}` };
-  if (typeof v === 'number') return { zh: `数字 ${shown(v)}`, en: `the number ${shown(v)}` };
-  if (typeof v === 'boolean') return { zh: `布尔值 ${v}`, en: `the boolean ${v}` };
-  if (Array.isArray(v)) return { zh: '列表', en: 'a list' };
-  if (v instanceof Date) return { zh: `日期 ${shown(v)}`, en: `the date ${shown(v)}` };
-  return { zh: '映射', en: 'a map' };
+/** A problem of a parameter value as a problem of the reform file (its code prefixed `reform.`). */
+function asReformIssue(i: ParamIssue): ReformIssue {
+  return { ...i, code: `reform.${i.code}` };
 }
 
 /** A value of the wrong kind at `path`: what was expected (zh, en), and what was sent instead. */
-function wrongType(
-  path: string,
-  v: unknown,
-  zh: string,
-  en: string,
-  code = 'reform.invalid_type',
-): ReformIssue {
-  const g = what(v);
-  return { code, path, message: { zh: `${zh}，实际为${g.zh}`, en: `${en}, got ${g.en}` } };
+function wrongType(path: string, v: unknown, zh: string, en: string): ReformIssue {
+  return asReformIssue(paramWrongType(path, v, zh, en));
 }
 
 /** Names of known parameters in the same group (before the dot), for "did you mean". */
@@ -109,109 +92,6 @@ function dateValue(v: unknown): { iso: string; day: number } | null | undefined 
   return iso === undefined || day === null ? undefined : { iso, day };
 }
 
-/**
- * Check one entry value against the parameter's kind (before `applyReform`, which would stop at
- * the first problem and say it in English only). Pushes issues; returns nothing.
- */
-function checkValue(kind: string, unit: string, v: unknown, path: string, push: (i: ReformIssue) => void) {
-  const wrong = (zh: string, en: string, code?: string) => push(wrongType(path, v, zh, en, code));
-  const money = (x: unknown, p: string) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      push(
-        wrongType(
-          p,
-          x,
-          `金额应为数字（单位：${unit === 'fen' ? '分' : '元'}）`,
-          `a money amount must be a number (${unit})`,
-        ),
-      );
-      return;
-    }
-    if (x < 0) {
-      push({
-        code: 'reform.negative_amount',
-        path: p,
-        message: { zh: `金额不能为负数：${shown(x)}`, en: `a money amount cannot be negative: ${shown(x)}` },
-      });
-      return;
-    }
-    const fen = unit === 'fen' ? x : x * 100;
-    if (fen > Number.MAX_SAFE_INTEGER) {
-      push({
-        code: 'reform.invalid_amount',
-        path: p,
-        message: { zh: `金额过大：${shown(x)}`, en: `the amount is too large: ${shown(x)}` },
-      });
-      return;
-    }
-    if (!Number.isSafeInteger(Math.round(fen)) || Math.abs(fen - Math.round(fen)) > 1e-6) {
-      push({
-        code: 'reform.invalid_amount',
-        path: p,
-        message:
-          unit === 'fen'
-            ? {
-                zh: `以分为单位的金额须为整数：${shown(x)}`,
-                en: `an amount in fen must be a whole number: ${shown(x)}`,
-              }
-            : {
-                zh: `以元为单位的金额最多两位小数（整分）：${shown(x)}`,
-                en: `an amount in yuan must be a whole number of fen (at most 2 decimals): ${shown(x)}`,
-              },
-      });
-    }
-  };
-  const count = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
-  switch (kind) {
-    case 'money':
-      money(v, path);
-      return;
-    case 'money_map':
-      if (v === null || v === undefined) return;
-      if (!isRecord(v)) {
-        wrong('应为县区代码 → 金额的映射', 'expected a map of county code → amount');
-        return;
-      }
-      for (const [k, x] of Object.entries(v)) {
-        if (!/^\d{6}$/.test(k)) {
-          push({
-            code: 'reform.invalid_area_code',
-            path: `${path}.${k}`,
-            message: { zh: `不是6位县区代码：${shown(k)}`, en: `not a 6-digit county code: ${shown(k)}` },
-          });
-        } else money(x, `${path}.${k}`);
-      }
-      return;
-    case 'int':
-      if (!count(v)) {
-        wrong(
-          `应为非负整数（单位：${unit}）`,
-          `expected a whole number ≥ 0 (${unit})`,
-          'reform.invalid_integer',
-        );
-      }
-      return;
-    case 'bool':
-      if (typeof v !== 'boolean') wrong('应为 true 或 false', 'expected true or false');
-      return;
-    case 'string':
-      if (!((typeof v === 'string' || typeof v === 'number') && /^\d{1,6}$/.test(String(v)))) {
-        wrong('应为1至6位数字的代码前缀', 'expected a code prefix of 1 to 6 digits');
-      }
-      return;
-    case 'int_list':
-      if (!Array.isArray(v) || !v.every(count)) {
-        wrong('应为非负整数列表', 'expected a list of whole numbers ≥ 0');
-      }
-      return;
-    case 'int_matrix':
-      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.every(count))) {
-        wrong('应为非负整数列表的列表', 'expected a list of lists of whole numbers ≥ 0');
-      }
-      return;
-  }
-}
-
 const TOP_FIELDS = new Set(['name', 'description', 'parameters']);
 const CHANGE_FIELDS = new Set(['update', 'values', 'unit']);
 const ENTRY_FIELDS = new Set(['from', 'to', 'value', 'citation', 'note']);
@@ -222,8 +102,8 @@ function unknownField(path: string, key: string, allowed: Set<string>): ReformIs
     code: 'reform.unknown_field',
     path: path ? `${path}.${key}` : key,
     message: {
-      zh: `未知字段 ${shown(key)}（可用：${list}）`,
-      en: `unknown field ${shown(key)} (allowed: ${list})`,
+      zh: `未知字段 ${echo(key)}（可用：${list}）`,
+      en: `unknown field ${echo(key)} (allowed: ${list})`,
     },
   };
 }
@@ -263,7 +143,7 @@ function entryPeriod(
 
 /** Check one `update`/`values` entry at `ep`; its period when its dates are usable. */
 function checkEntry(
-  kind: string,
+  kind: ParamKind,
   unit: string,
   e: unknown,
   ep: string,
@@ -292,8 +172,8 @@ function checkEntry(
         code: 'reform.invalid_date',
         path: `${ep}.${k}`,
         message: {
-          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(e[k])}`,
-          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(e[k])}`,
+          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(e[k])}`,
+          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(e[k])}`,
         },
       });
     }
@@ -305,7 +185,7 @@ function checkEntry(
       path: `${ep}.value`,
       message: { zh: '缺少 value', en: 'value is required' },
     });
-  } else checkValue(kind, unit, e.value, `${ep}.value`, push);
+  } else for (const i of checkParamValue(kind, unit, e.value, `${ep}.value`)) push(asReformIssue(i));
   const c = e.citation;
   if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
     push({
@@ -321,8 +201,8 @@ function checkEntry(
       code: 'reform.invalid_value',
       path: `${ep}.citation.grade`,
       message: {
-        zh: `等级应为 P、S 或 U：${shown(c.grade)}`,
-        en: `grade must be P, S or U: ${shown(c.grade)}`,
+        zh: `等级应为 P、S 或 U：${echo(c.grade)}`,
+        en: `grade must be P, S or U: ${echo(c.grade)}`,
       },
     });
   }
@@ -411,8 +291,8 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
         code: 'reform.unknown_parameter',
         path: pp,
         message: {
-          zh: `未知参数 ${shown(name)}${near.length ? `（同组参数：${near.join('、')}）` : '（参数见 policy/parameters/*.yaml）'}`,
-          en: `unknown parameter ${shown(name)}${near.length ? ` (parameters of that group: ${near.join(', ')})` : ' (see policy/parameters/*.yaml)'}`,
+          zh: `未知参数 ${echo(name)}${near.length ? `（同组参数：${near.join('、')}）` : '（参数见 policy/parameters/*.yaml）'}`,
+          en: `unknown parameter ${echo(name)}${near.length ? ` (parameters of that group: ${near.join(', ')})` : ' (see policy/parameters/*.yaml)'}`,
         },
       });
       continue;
@@ -442,8 +322,8 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
           code: 'reform.invalid_unit',
           path: `${pp}.unit`,
           message: {
-            zh: `单位 ${shown(change.unit)} 不适用于此参数（可用：${allowed}）`,
-            en: `unit ${shown(change.unit)} does not fit this parameter (allowed: ${allowed})`,
+            zh: `单位 ${echo(change.unit)} 不适用于此参数（可用：${allowed}）`,
+            en: `unit ${echo(change.unit)} does not fit this parameter (allowed: ${allowed})`,
           },
         });
       } else unit = change.unit as string;
@@ -619,6 +499,9 @@ export function loadReform(base: ParameterSet, file: string): ParameterSet {
     next = applyReform(base, data);
   } catch (err) {
     // Not expected after the checks above; still said in both languages, with the file.
+    if (err instanceof ParameterError && err.issues.length) {
+      throw new ReformFileError(file, err.issues.map(asReformIssue));
+    }
     throw new ReformFileError(file, [
       {
         code: 'reform.invalid',

@@ -4,6 +4,7 @@
  * by date, and applies reform overlays. No I/O here: see `load.ts`.
  */
 import { isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
+import { echo } from './echo.ts';
 
 export type Grade = 'P' | 'S' | 'U';
 
@@ -50,15 +51,21 @@ export interface ParameterSet {
 
 export class ParameterError extends Error {
   override name = 'ParameterError';
+  /** The problems of a value, each with its path and reason in zh and en (empty for other errors). */
+  readonly issues: readonly ParamIssue[];
+  constructor(message: string, issues: readonly ParamIssue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
 }
 
-type Kind = 'money' | 'int' | 'bool' | 'string' | 'int_list' | 'int_matrix' | 'money_map';
+export type ParamKind = 'money' | 'int' | 'bool' | 'string' | 'int_list' | 'int_matrix' | 'money_map';
 
 /**
  * Every parameter the formulas read, with the kind of value it must hold. Loading fails when one
  * is missing or malformed, so no formula ever falls back to a silent default.
  */
-export const PARAMETER_KINDS: Record<string, Kind> = {
+export const PARAMETER_KINDS: Record<string, ParamKind> = {
   'area.kunming_prefix': 'string',
   'area.yunnan_prefix': 'string',
   'birth_subsidy.second_child': 'money',
@@ -102,7 +109,7 @@ export const PARAMETER_KINDS: Record<string, Kind> = {
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
 function dateOf(v: unknown, where: string): string | null {
@@ -112,48 +119,175 @@ function dateOf(v: unknown, where: string): string | null {
   return s;
 }
 
-function toFen(v: unknown, unit: string, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new ParameterError(`${where}: money must be a number`);
-  const fen = unit === 'yuan' ? Math.round(v * 100) : v;
-  if (!Number.isSafeInteger(fen) || (unit === 'yuan' && Math.abs(v * 100 - fen) > 1e-6)) {
-    throw new ParameterError(`${where}: money must be a whole number of fen`);
-  }
-  if (unit !== 'yuan' && unit !== 'fen') throw new ParameterError(`${where}: money unit must be yuan or fen`);
-  return fen;
+/**
+ * One problem of a parameter value: where (dotted path, e.g. `name.values[0].value`), a code
+ * (`invalid_type`, `invalid_integer`, `negative_amount`, `invalid_amount`, `invalid_area_code`)
+ * and why, in zh and en.
+ */
+export interface ParamIssue {
+  code: string;
+  path: string;
+  message: { zh: string; en: string };
 }
 
-function compileValue(kind: Kind, v: unknown, unit: string, where: string): ParamValue {
+/** What a value is, to say what was sent instead of what was expected. */
+function what(v: unknown): { zh: string; en: string } {
+  if (v === null || v === undefined) return { zh: '空值', en: 'nothing' };
+  if (typeof v === 'string') return { zh: `文本 ${echo(v)}`, en: `the text ${echo(v)}` };
+  if (typeof v === 'number') return { zh: `数字 ${echo(v)}`, en: `the number ${echo(v)}` };
+  if (typeof v === 'boolean') return { zh: `布尔值 ${v}`, en: `the boolean ${v}` };
+  if (Array.isArray(v)) return { zh: '列表', en: 'a list' };
+  if (v instanceof Date) return { zh: `日期 ${echo(v)}`, en: `the date ${echo(v)}` };
+  return { zh: '映射', en: 'a map' };
+}
+
+/** A value of the wrong kind at `path`: what was expected (zh, en), and what was sent instead. */
+export function wrongType(
+  path: string,
+  v: unknown,
+  zh: string,
+  en: string,
+  code = 'invalid_type',
+): ParamIssue {
+  const g = what(v);
+  return { code, path, message: { zh: `${zh}，实际为${g.zh}`, en: `${en}, got ${g.en}` } };
+}
+
+const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+/**
+ * Every problem of one value of a parameter of `kind`, written in `unit` (money: `yuan` or
+ * `fen`; the caller checks the unit itself), at `path`. Empty when the value can be compiled.
+ * Used for current law (`compileParameters`) and reforms (`applyReform`, and `loadReform`, which
+ * reports the problems of a whole file before applying it).
+ */
+export function checkParamValue(kind: ParamKind, unit: string, v: unknown, path: string): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  const wrong = (zh: string, en: string, code?: string) => issues.push(wrongType(path, v, zh, en, code));
+  const money = (x: unknown, p: string) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      issues.push(
+        wrongType(
+          p,
+          x,
+          `金额应为数字（单位：${unit === 'fen' ? '分' : '元'}）`,
+          `a money amount must be a number (${unit})`,
+        ),
+      );
+      return;
+    }
+    if (x < 0) {
+      issues.push({
+        code: 'negative_amount',
+        path: p,
+        message: { zh: `金额不能为负数：${echo(x)}`, en: `a money amount cannot be negative: ${echo(x)}` },
+      });
+      return;
+    }
+    const fen = unit === 'fen' ? x : x * 100;
+    if (fen > Number.MAX_SAFE_INTEGER) {
+      issues.push({
+        code: 'invalid_amount',
+        path: p,
+        message: { zh: `金额过大：${echo(x)}`, en: `the amount is too large: ${echo(x)}` },
+      });
+      return;
+    }
+    const whole = unit === 'fen' ? Number.isInteger(x) : Math.abs(fen - Math.round(fen)) <= 1e-6;
+    if (!whole) {
+      issues.push({
+        code: 'invalid_amount',
+        path: p,
+        message:
+          unit === 'fen'
+            ? {
+                zh: `以分为单位的金额须为整数：${echo(x)}`,
+                en: `an amount in fen must be a whole number: ${echo(x)}`,
+              }
+            : {
+                zh: `以元为单位的金额最多两位小数（整分）：${echo(x)}`,
+                en: `an amount in yuan must be a whole number of fen (at most 2 decimals): ${echo(x)}`,
+              },
+      });
+    }
+  };
   switch (kind) {
     case 'money':
-      return toFen(v, unit, where);
+      money(v, path);
+      break;
+    case 'money_map':
+      if (v === null || v === undefined) break;
+      if (!isRecord(v)) {
+        wrong('应为县区代码 → 金额的映射', 'expected a map of county code → amount');
+        break;
+      }
+      for (const [k, x] of Object.entries(v)) {
+        if (!/^\d{6}$/.test(k)) {
+          issues.push({
+            code: 'invalid_area_code',
+            path: `${path}.${k}`,
+            message: { zh: `不是6位县区代码：${echo(k)}`, en: `not a 6-digit county code: ${echo(k)}` },
+          });
+        } else money(x, `${path}.${k}`);
+      }
+      break;
     case 'int':
-      if (!Number.isSafeInteger(v)) throw new ParameterError(`${where}: expected an integer`);
-      return v as number;
+      if (!isCount(v)) {
+        wrong(`应为非负整数（单位：${unit}）`, `expected a whole number ≥ 0 (${unit})`, 'invalid_integer');
+      }
+      break;
     case 'bool':
-      if (typeof v !== 'boolean') throw new ParameterError(`${where}: expected true/false`);
-      return v;
+      if (typeof v !== 'boolean') wrong('应为 true 或 false', 'expected true or false');
+      break;
     case 'string':
-      if (typeof v !== 'string' && typeof v !== 'number') throw new ParameterError(`${where}: expected text`);
+      // the only text parameters are area code prefixes (`area.*_prefix`)
+      if (!((typeof v === 'string' || typeof v === 'number') && /^\d{1,6}$/.test(String(v)))) {
+        wrong('应为1至6位数字的代码前缀', 'expected a code prefix of 1 to 6 digits');
+      }
+      break;
+    case 'int_list':
+      if (!Array.isArray(v) || !v.every(isCount))
+        wrong('应为非负整数列表', 'expected a list of whole numbers ≥ 0');
+      break;
+    case 'int_matrix':
+      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.every(isCount))) {
+        wrong('应为非负整数列表的列表', 'expected a list of lists of whole numbers ≥ 0');
+      }
+      break;
+  }
+  return issues;
+}
+
+function toFen(v: number, unit: string): number {
+  return unit === 'yuan' ? Math.round(v * 100) : v;
+}
+
+/** A checked value in its compiled form (money in fen); throws ParameterError with every problem. */
+function compileValue(kind: ParamKind, v: unknown, unit: string, where: string): ParamValue {
+  if ((kind === 'money' || kind === 'money_map') && unit !== 'yuan' && unit !== 'fen') {
+    throw new ParameterError(`${where}: money unit must be yuan or fen`);
+  }
+  const issues = checkParamValue(kind, unit, v, where);
+  if (issues.length) {
+    throw new ParameterError(issues.map((i) => `${i.path}: ${i.message.en}`).join('; '), issues);
+  }
+  switch (kind) {
+    case 'money':
+      return toFen(v as number, unit);
+    case 'int':
+    case 'bool':
+      return v as number | boolean;
+    case 'string':
       return String(v);
     case 'int_list':
-      if (!Array.isArray(v) || !v.every((x) => Number.isSafeInteger(x))) {
-        throw new ParameterError(`${where}: expected a list of integers`);
-      }
       return [...(v as number[])];
     case 'int_matrix':
-      if (!Array.isArray(v) || !v.every((r) => Array.isArray(r) && r.every((x) => Number.isSafeInteger(x)))) {
-        throw new ParameterError(`${where}: expected a list of integer lists`);
-      }
       return (v as number[][]).map((r) => [...r]);
     case 'money_map': {
-      if (v === null || v === undefined) return {};
-      if (!isRecord(v)) throw new ParameterError(`${where}: expected a map of county code → amount`);
       const out: Record<string, number> = {};
-      for (const k of Object.keys(v).sort()) {
-        if (!/^\d{6}$/.test(k)) throw new ParameterError(`${where}: key ${k} is not a 6-digit county code`);
-        out[k] = toFen(v[k], unit, `${where}.${k}`);
-      }
+      if (v === null || v === undefined) return out;
+      const m = v as Record<string, number>;
+      for (const k of Object.keys(m).sort()) out[k] = toFen(m[k], unit);
       return out;
     }
   }
@@ -183,7 +317,7 @@ function frozen(v: ParamValue): ParamValue {
   return v;
 }
 
-function compileEntries(name: string, kind: Kind, unit: string, values: unknown): ParamEntry[] {
+function compileEntries(name: string, kind: ParamKind, unit: string, values: unknown): ParamEntry[] {
   if (!Array.isArray(values) || values.length === 0)
     throw new ParameterError(`${name}: values must be a list`);
   const entries = values.map((e, i): ParamEntry => {

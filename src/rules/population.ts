@@ -4,6 +4,7 @@
  */
 import { CF, ColumnsBuilder, FF, type PopulationColumns } from './batch.ts';
 import { daysFromCivil, parseIsoDate } from './dates.ts';
+import { echo } from './echo.ts';
 import type { Issue } from './input.ts';
 import { validateEntitlementInput } from './input.ts';
 
@@ -126,12 +127,6 @@ export interface PopulationIssue extends Issue {
 /** Issues kept per file: enough to see the pattern, bounded for a file that is wrong throughout. */
 export const MAX_POPULATION_ISSUES = 100;
 
-/** A value as it appears in a message: JSON, cut to 40 characters. */
-function shown(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 39)}…` : s;
-}
-
 /**
  * JSON lines: each line is a `family` object of the calculator input (same fields, same
  * validation), optionally with `"persons": n` (household size, default parents + children).
@@ -167,8 +162,8 @@ export function addJsonLine(b: ColumnsBuilder, line: string, lineNo: number): Po
           path: '/persons',
           line: lineNo,
           message: {
-            zh: `persons（家庭人数）应为非负整数，实际为 ${shown(o.persons)}`,
-            en: `persons (household size) must be a whole number ≥ 0, got ${shown(o.persons)}`,
+            zh: `persons（家庭人数）应为非负整数，实际为 ${echo(o.persons)}`,
+            en: `persons (household size) must be a whole number ≥ 0, got ${echo(o.persons)}`,
           },
         },
       ];
@@ -318,8 +313,8 @@ export class CsvPopulationReader {
           this.curLine,
           'child_birth_date',
           'population.too_many_children',
-          `家庭 ${shown(this.cur)} 有 ${n} 个孩子，最多 ${MAX_CHILDREN} 个`,
-          `family ${shown(this.cur)} has ${n} children, at most ${MAX_CHILDREN} are allowed`,
+          `家庭 ${echo(this.cur)} 有 ${n} 个孩子，最多 ${MAX_CHILDREN} 个`,
+          `family ${echo(this.cur)} has ${n} children, at most ${MAX_CHILDREN} are allowed`,
         );
       } else if (this.persons > 0 && this.persons < n) {
         this.issue(
@@ -345,8 +340,8 @@ export class CsvPopulationReader {
       line,
       column,
       'population.invalid_boolean',
-      `应为 1/true 或 0/false/空，实际为 ${shown(v)}`,
-      `expected 1/true or 0/false/empty, got ${shown(v)}`,
+      `应为 1/true 或 0/false/空，实际为 ${echo(v)}`,
+      `expected 1/true or 0/false/empty, got ${echo(v)}`,
     );
     return false;
   }
@@ -356,8 +351,8 @@ export class CsvPopulationReader {
       line,
       column,
       'population.invalid_area_code',
-      `不是6位行政区划代码（如 "530102"）：${shown(v)}`,
-      `Not a 6-digit area code (e.g. "530102"): ${shown(v)}`,
+      `不是6位行政区划代码（如 "530102"）：${echo(v)}`,
+      `Not a 6-digit area code (e.g. "530102"): ${echo(v)}`,
     );
   }
 
@@ -400,8 +395,8 @@ export class CsvPopulationReader {
           lineNo,
           'family_id',
           'population.family_not_consecutive',
-          `家庭 ${shown(id)} 的各行不相邻（首次出现在第 ${firstLine} 行）；同一家庭的行须连续`,
-          `The rows of family ${shown(id)} are not consecutive (first seen on line ${firstLine}); a family's rows must follow each other`,
+          `家庭 ${echo(id)} 的各行不相邻（首次出现在第 ${firstLine} 行）；同一家庭的行须连续`,
+          `The rows of family ${echo(id)} are not consecutive (first seen on line ${firstLine}); a family's rows must follow each other`,
         );
       } else this.seen.set(id, lineNo);
       this.cur = id;
@@ -420,8 +415,8 @@ export class CsvPopulationReader {
             lineNo,
             'persons',
             'population.invalid_persons',
-            `persons（家庭人数）应为非负整数，实际为 ${shown(p)}`,
-            `persons (household size) must be a whole number ≥ 0, got ${shown(p)}`,
+            `persons（家庭人数）应为非负整数，实际为 ${echo(p)}`,
+            `persons (household size) must be a whole number ≥ 0, got ${echo(p)}`,
           );
         } else this.persons = Number(p);
       }
@@ -433,8 +428,8 @@ export class CsvPopulationReader {
             lineNo,
             c,
             'population.inconsistent_family',
-            `与该家庭第 ${this.curLine} 行的值 ${shown(this.first[k])} 不同：${shown(v)}`,
-            `Differs from the family's row on line ${this.curLine} (${shown(this.first[k])}): ${shown(v)}`,
+            `与该家庭第 ${this.curLine} 行的值 ${echo(this.first[k])} 不同：${echo(v)}`,
+            `Differs from the family's row on line ${this.curLine} (${echo(this.first[k])}): ${echo(v)}`,
           );
         }
       });
@@ -460,8 +455,8 @@ export class CsvPopulationReader {
         lineNo,
         'child_birth_date',
         'population.invalid_date',
-        `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${shown(bd)}`,
-        `Not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${shown(bd)}`,
+        `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(bd)}`,
+        `Not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(bd)}`,
       );
       return;
     }
@@ -475,8 +470,8 @@ export class CsvPopulationReader {
           lineNo,
           'child_birth_order',
           'population.invalid_birth_order',
-          `孩次应为 1 至 ${MAX_CHILDREN} 的整数，实际为 ${shown(bo)}`,
-          `Birth order must be a whole number from 1 to ${MAX_CHILDREN}, got ${shown(bo)}`,
+          `孩次应为 1 至 ${MAX_CHILDREN} 的整数，实际为 ${echo(bo)}`,
+          `Birth order must be a whole number from 1 to ${MAX_CHILDREN}, got ${echo(bo)}`,
         );
       } else birthOrder = Number(bo);
     }
@@ -511,16 +506,16 @@ export class CsvPopulationReader {
           lineNo,
           h,
           'population.unknown_column',
-          `未知列 ${shown(h)}（可用的列见 docs/rules.md）`,
-          `Unknown column ${shown(h)} (see docs/rules.md for the columns)`,
+          `未知列 ${echo(h)}（可用的列见 docs/rules.md）`,
+          `Unknown column ${echo(h)} (see docs/rules.md for the columns)`,
         );
       } else if (this.col.has(h)) {
         this.issue(
           lineNo,
           h,
           'population.duplicate_column',
-          `列 ${shown(h)} 重复`,
-          `Column ${shown(h)} appears twice`,
+          `列 ${echo(h)} 重复`,
+          `Column ${echo(h)} appears twice`,
         );
       } else this.col.set(h, i);
     });
