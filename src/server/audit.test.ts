@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from './audit.ts';
-import { type Actor, inTransaction, SYSTEM } from './context.ts';
+import { type Actor, type Ctx, inTransaction, SYSTEM } from './context.ts';
+import { AppError } from './errors.ts';
 import { createTestServer, dbKindUnderTest, type TestServer } from './test-support.ts';
 
 let ts: TestServer;
@@ -80,6 +81,102 @@ describe('hash-chained audit', () => {
       }),
     ).rejects.toThrow();
     expect(await count()).toBe(before);
+  });
+
+  describe('ctx.refuse', () => {
+    const streets = async () =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from street`.execute(ts.deps.db.kysely)).rows[0].n,
+      );
+    const lastAuditId = async () =>
+      (
+        await ts.deps.db.kysely
+          .selectFrom('audit_log')
+          .select('id')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      )?.id ?? 0;
+    const auditAfter = (id: number) =>
+      ts.deps.db.kysely
+        .selectFrom('audit_log')
+        .select(['action', 'outcome', 'request_id', 'details'])
+        .where('id', '>', id)
+        .orderBy('id')
+        .execute();
+    const insertStreet = (ctx: Ctx) =>
+      ctx.trx
+        .insertInto('street')
+        .values({ code: '530102998', name: '测试街道', county_code: '530102', area_code: '530102' })
+        .execute();
+
+    it('rolls the work back, keeps only the refusal’s audit row, throws the AppError', async () => {
+      const [streetsBefore, after] = [await streets(), await lastAuditId()];
+      const refused = inTransaction(ts.deps, SYSTEM, 'refuse-1', async (ctx) => {
+        await insertStreet(ctx);
+        ctx.audit({ action: 'test.work', outcome: 'success' });
+        ctx.refuse(
+          { action: 'test.refused', outcome: 'denied', details: { why: 'out of scope' } },
+          new AppError('auth.forbidden'),
+        );
+      });
+      await expect(refused).rejects.toBeInstanceOf(AppError);
+      await expect(refused).rejects.toMatchObject({ code: 'auth.forbidden' });
+      expect(await streets()).toBe(streetsBefore);
+      expect(await auditAfter(after)).toEqual([
+        {
+          action: 'test.refused',
+          outcome: 'denied',
+          request_id: 'refuse-1',
+          details: { why: 'out of scope' },
+        },
+      ]);
+      expect(await verifyAudit(ts.deps.db.kysely)).toMatchObject({ ok: true });
+    });
+
+    it('keeps the chain whole under concurrent refusals and successes', async () => {
+      const before = await verifyAudit(ts.deps.db.kysely);
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) =>
+          inTransaction(ts.deps, actor(i), `c${i}`, async (ctx) => {
+            ctx.audit({ action: 'test.work', outcome: 'success', details: { i } });
+            if (i % 2)
+              ctx.refuse({ action: 'test.refused', outcome: 'failure' }, new AppError('auth.forbidden'));
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(20);
+      // 20 successes write their work row, 20 refusals only their refusal row.
+      expect(await verifyAudit(ts.deps.db.kysely)).toMatchObject({ ok: true, rows: before.rows + 40 });
+    });
+
+    it('a refusal the callback catches commits with the rest, in order', async () => {
+      const after = await lastAuditId();
+      await inTransaction(ts.deps, SYSTEM, 'refuse-2', async (ctx) => {
+        ctx.audit({ action: 'test.first', outcome: 'success' });
+        try {
+          ctx.refuse({ action: 'test.refused', outcome: 'denied' }, new AppError('auth.forbidden'));
+        } catch {
+          ctx.audit({ action: 'test.fallback', outcome: 'success' });
+        }
+      });
+      expect((await auditAfter(after)).map((r) => `${r.action}:${r.outcome}`)).toEqual([
+        'test.first:success',
+        'test.refused:denied',
+        'test.fallback:success',
+      ]);
+    });
+
+    it('fails closed: if the refusal’s audit row cannot be written, that error is thrown', async () => {
+      const after = await lastAuditId();
+      const refused = inTransaction(ts.deps, SYSTEM, 'refuse-3', async (ctx) => {
+        // action is NOT NULL: the refusal's own audit insert fails.
+        ctx.refuse({ action: null as unknown as string, outcome: 'denied' }, new AppError('auth.forbidden'));
+      });
+      await expect(refused).rejects.toThrow();
+      await expect(refused).rejects.not.toBeInstanceOf(AppError);
+      expect(await auditAfter(after)).toEqual([]);
+    });
   });
 
   it('`audit verify` finds the first altered row', async () => {

@@ -22,19 +22,12 @@ export function toView(r: Row) {
   };
 }
 
-/**
- * One person, masked. A person outside the actor's scope (or unknown) is returned as the error,
- * not thrown: the caller throws it after the commit, so the denied read stays in the audit.
- */
+/** One person, masked. A person outside the actor's scope (or unknown) is a refusal, audited. */
 export async function getPerson(ctx: Ctx, id: number) {
   const row = await store.findPerson(ctx.trx, ctx.actor, id);
-  ctx.audit({
-    action: 'person.read',
-    subjectType: 'person',
-    subjectId: id,
-    outcome: row ? 'success' : 'denied',
-  });
-  if (!row) return new AppError('person.not_found');
+  const event = { action: 'person.read', subjectType: 'person', subjectId: id } as const;
+  if (!row) ctx.refuse({ ...event, outcome: 'denied' }, new AppError('person.not_found'));
+  ctx.audit({ ...event, outcome: 'success' });
   return toView(row);
 }
 
@@ -69,28 +62,19 @@ export async function myPerson(ctx: Ctx) {
 
 /**
  * Shows a full ID number: needs `person.reveal`, a stated reason, and is audited — refused
- * attempts too (no reason, a person out of scope): the error is returned, and thrown by the
- * caller after the commit that keeps its audit row.
+ * attempts too (no reason, a person out of scope).
  */
-export async function revealIdNumber(ctx: Ctx, id: number, reason: string): Promise<string | AppError> {
+export async function revealIdNumber(ctx: Ctx, id: number, reason: string): Promise<string> {
+  const event = { action: 'person.reveal_id', subjectType: 'person', subjectId: id } as const;
   if (reason.trim().length < 4) {
-    ctx.audit({
-      action: 'person.reveal_id',
-      subjectType: 'person',
-      subjectId: id,
-      outcome: 'denied',
-      details: { reason: 'reason_required' },
-    });
-    return new AppError('person.reveal_reason_required');
+    ctx.refuse(
+      { ...event, outcome: 'denied', details: { reason: 'reason_required' } },
+      new AppError('person.reveal_reason_required'),
+    );
   }
   const row = await store.encryptedIdOf(ctx.trx, ctx.actor, id);
-  ctx.audit({
-    action: 'person.reveal_id',
-    subjectType: 'person',
-    subjectId: id,
-    outcome: row ? 'success' : 'denied',
-    details: { reason },
-  });
-  if (!row) return new AppError('person.not_found');
+  if (!row)
+    ctx.refuse({ ...event, outcome: 'denied', details: { reason } }, new AppError('person.not_found'));
+  ctx.audit({ ...event, outcome: 'success', details: { reason } });
   return ctx.cipher.decrypt(row.id_number_enc);
 }

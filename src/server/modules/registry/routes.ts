@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { inTransaction } from '../../context.ts';
-import { AppError } from '../../errors.ts';
 import { type App, IdParams, problemResponses, type ServerDeps } from '../../http.ts';
 import { importRoutes } from '../imports/routes.ts';
 import {
@@ -47,14 +46,8 @@ export async function registryRoutes(app: App, deps: ServerDeps): Promise<void> 
         response: { 200: PersonPage, ...problemResponses },
       },
     },
-    async (req) => {
-      // A denial is thrown after the commit, so that its audit row is kept.
-      const page = await inTransaction(deps, req.actor, req.id, (ctx) =>
-        service.personPage(ctx, Number(req.params.id)),
-      );
-      if (page instanceof AppError) throw page;
-      return page;
-    },
+    async (req) =>
+      inTransaction(deps, req.actor, req.id, (ctx) => service.personPage(ctx, Number(req.params.id))),
   );
 
   app.get(

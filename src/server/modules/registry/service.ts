@@ -89,18 +89,13 @@ const FIELD_VALUE: Record<string, (r: PersonRow) => string | number | null> = {
 
 /**
  * The person page: the fused record, per field its value and source. A person outside the
- * actor's scope (or unknown) is returned as the error, not thrown: the caller throws it after
- * the transaction commits, so the denied view stays in the audit.
+ * actor's scope (or unknown) is a refusal, audited.
  */
 export async function personPage(ctx: Ctx, id: number) {
   const r = await store.findPerson(ctx.trx, ctx.actor, id);
-  ctx.audit({
-    action: 'registry.person_read',
-    subjectType: 'person',
-    subjectId: id,
-    outcome: r ? 'success' : 'denied',
-  });
-  if (!r) return new AppError('person.not_found');
+  const event = { action: 'registry.person_read', subjectType: 'person', subjectId: id } as const;
+  if (!r) ctx.refuse({ ...event, outcome: 'denied' }, new AppError('person.not_found'));
+  ctx.audit({ ...event, outcome: 'success' });
   const sources = decodeSources(r.field_sources);
   const fields = Object.entries(FIELD_VALUE).map(([field, get]) => {
     const s = sources[field];

@@ -50,12 +50,10 @@ export async function createUser(
 ): Promise<{ id: number; totpSecret: string; totpUri: string }> {
   const problem = await scopeProblem(ctx.trx, ctx.actor, u);
   if (problem) {
-    ctx.audit({
-      action: 'user.create',
-      outcome: 'denied',
-      details: { username: u.username, reason: problem },
-    });
-    throw new AppError('user.scope', { reason: problem });
+    ctx.refuse(
+      { action: 'user.create', outcome: 'denied', details: { username: u.username, reason: problem } },
+      new AppError('user.scope', { reason: problem }),
+    );
   }
   const exists = await ctx.trx
     .selectFrom('app_user')
