@@ -225,6 +225,8 @@ export interface ReviewItemTable {
   score: number;
   reasons: Json<string[]>;
   record: Json<Record<string, unknown>>;
+  /** What the masked values hide, for a "same" decision (migration 0005); never shown. */
+  masked_facts: Json<{ mother_id?: string; father_id?: string; phone_enc?: string }> | null;
   status: Generated<'open' | 'same' | 'different'>;
   import_id: number;
   created_at: Timestamp;

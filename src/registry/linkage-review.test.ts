@@ -3,13 +3,12 @@
  * files imported as the CLI does (importFile) or uploaded as staff do, then looked at through
  * the HTTP API the way staff and an auditor would.
  */
-import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCharacter, findUnmaskedIdNumbers, makeIdNumber } from '../domain/id-number.ts';
 import { SYSTEM } from '../server/context.ts';
-import { createTestServer, type TestServer } from '../server/test-support.ts';
+import { createTestServer, type TestServer, uploadImport } from '../server/test-support.ts';
 import { importJobsIdle } from './jobs.ts';
 import { importFile } from './pipeline.ts';
 import { type FieldSource, mergeFacts } from './precedence.ts';
@@ -598,6 +597,87 @@ describe('a "same" decision merges the record as an import would', () => {
       expect.objectContaining({ relation: 'mother', id: await personIdOf(mother.idNumber) }),
     );
   });
+  it('a birth certificate decided "same" also links the father the import would have linked', async () => {
+    const mother = policeRow({ name: '邓丽', sex: 'female', birth: '1993-05-05' });
+    const father = policeRow({ name: '钱军', birth: '1991-06-06' });
+    const child = policeRow({ name: '钱小南', birth: '2024-05-05', street: '530102001' });
+    await police([mother, father, child]);
+    const r = await importCerts([
+      cert({
+        certificateNo: 'W200000002',
+        childName: '钱小南',
+        birthDate: '2024-05-05',
+        motherName: '邓丽',
+        motherIdNumber: String(mother.idNumber),
+        fatherName: '钱军',
+        fatherIdNumber: String(father.idNumber),
+        streetCode: '530102004',
+      }),
+    ]);
+    expect(r.queuedForReview).toBe(1);
+    const item = (await queue(wuhua)).find((i) => i.recordId === 'W200000002')!;
+    expect(item.record.fatherIdNumber).toMatch(/^\d{4}\*{10}\d{3}[\dX]$/);
+    expect((await decide(wuhua, item.id, 'same')).json().fieldsChanged).toBe(2);
+    const pg = await page(await personIdOf(child.idNumber));
+    const certificate = { source: 'health', feed: 'health-birth-certificates', recordId: 'W200000002' };
+    expect(field(pg, 'mother_id')).toMatchObject({
+      value: String(await personIdOf(mother.idNumber)),
+      source: certificate,
+    });
+    expect(field(pg, 'father_id')).toMatchObject({
+      value: String(await personIdOf(father.idNumber)),
+      source: certificate,
+    });
+    expect(pg.relatives).toContainEqual(
+      expect.objectContaining({ relation: 'father', id: await personIdOf(father.idNumber) }),
+    );
+    expect(pg.history.map((h) => h.field).sort()).toEqual(['father_id', 'mother_id']);
+  });
+
+  it('the phone of a record decided "same" is merged as an import merges it (masked in the history)', async () => {
+    const id = makeIdNumber('530102', '1988-08-18', 45);
+    await importHf([
+      hf({ recordId: 'GJJ-YL-1', idNumber: id, name: '杨柳', sex: '2', birthDate: '1988-08-18' }),
+    ]);
+    await importMi(
+      miFile([
+        mi({
+          recordId: 'YB-YL-1',
+          name: '杨柳',
+          sex: '2',
+          birthDate: '1988-08-18',
+          streetCode: '530102002',
+          phone: '13987654321',
+        }),
+      ]),
+    );
+    const item = (await queue(wuhua)).find((i) => i.recordId === 'YB-YL-1')!;
+    expect(item.record.phone).toBe('139****4321');
+    expect((await decide(wuhua, item.id, 'same')).json().fieldsChanged).toBe(2);
+    const pid = await personIdOf(id);
+    const pg = await page(pid);
+    expect(pg.person.phoneMasked).toBe('139****4321');
+    expect(field(pg, 'phone')).toMatchObject({
+      value: '139****4321',
+      source: { source: 'medical-insurance', recordId: 'YB-YL-1' },
+    });
+    expect(pg.history).toContainEqual(
+      expect.objectContaining({
+        field: 'phone',
+        oldValue: null,
+        newValue: '139****4321',
+        recordId: 'YB-YL-1',
+      }),
+    );
+    const stored = await db()
+      .selectFrom('person')
+      .select(['phone_enc', 'field_sources'])
+      .where('id', '=', pid)
+      .executeTakeFirstOrThrow();
+    expect(ts.deps.cipher.decrypt(String(stored.phone_enc))).toBe('13987654321');
+    // The phone's blind index is its provenance's value: the same number imported again is no change.
+    expect((stored.field_sources as { p?: string }).p).toBe(ts.deps.cipher.blindIndex('phone:13987654321'));
+  });
 });
 
 // --- 3. precedence and provenance -------------------------------------------------------------
@@ -947,12 +1027,11 @@ describe('scope and audit', () => {
       ],
       name('upload.xlsx'),
     );
-    const up = await ts.request({
-      method: 'POST',
-      url: '/api/v1/imports?feed=health-birth-certificates&fileName=certs.xlsx',
+    const up = await uploadImport(ts, {
       cookie: wuhua,
-      body: readFileSync(f),
-      headers: { 'content-type': 'application/octet-stream' },
+      feed: 'health-birth-certificates',
+      file: f,
+      fileName: 'certs.xlsx',
     });
     expect(up.statusCode).toBe(202);
     await importJobsIdle();

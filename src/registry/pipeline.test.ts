@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCharacter, makeIdNumber } from '../domain/id-number.ts';
 import { SYSTEM } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
-import { createTestServer, type TestServer } from '../server/test-support.ts';
+import { createTestServer, type TestServer, uploadImport } from '../server/test-support.ts';
 import { importJobsIdle } from './jobs.ts';
 import { importFile } from './pipeline.ts';
 import { policeRow, type Row, tmp, writeCsv, writeJsonl, writeXlsx } from './test-fixtures.ts';
@@ -480,13 +480,7 @@ describe('HTTP imports and scope', () => {
     const police = writeCsv(dir, 'police-hukou', [policeRow({ name: '冯一', birth: '1980-01-01' })], {
       name: 'p-staff.csv',
     });
-    const no = await ts.request({
-      method: 'POST',
-      url: '/api/v1/imports?feed=police-hukou',
-      cookie: staff,
-      body: readFileSync(police),
-      headers: { 'content-type': 'application/octet-stream' },
-    });
+    const no = await uploadImport(ts, { cookie: staff, feed: 'police-hukou', file: police });
     expect(no.statusCode).toBe(403);
     expect(no.json().code).toBe('import.source_forbidden');
 
@@ -518,12 +512,11 @@ describe('HTTP imports and scope', () => {
       [deaths(id1, '530102001', 'SW1'), deaths(id2, '530103001', 'SW2')],
       'deaths-staff.xlsx',
     );
-    const up = await ts.request({
-      method: 'POST',
-      url: '/api/v1/imports?feed=health-deaths&fileName=deaths.xlsx',
+    const up = await uploadImport(ts, {
       cookie: staff,
-      body: readFileSync(f),
-      headers: { 'content-type': 'application/octet-stream' },
+      feed: 'health-deaths',
+      file: f,
+      fileName: 'deaths.xlsx',
     });
     expect(up.statusCode).toBe(202);
     await importJobsIdle();
@@ -539,12 +532,10 @@ describe('HTTP imports and scope', () => {
       (await ts.request({ method: 'GET', url: `/api/v1/imports/${up.json().id}`, cookie: other })).statusCode,
     ).toBe(404);
     // A refused upload (not a workbook at all) is reported on the job, nothing committed.
-    const bad = await ts.request({
-      method: 'POST',
-      url: '/api/v1/imports?feed=health-deaths',
+    const bad = await uploadImport(ts, {
       cookie: staff,
-      body: Buffer.from('not a zip'),
-      headers: { 'content-type': 'application/octet-stream' },
+      feed: 'health-deaths',
+      file: Buffer.from('not a zip'),
     });
     await importJobsIdle();
     const st2 = await ts.request({ method: 'GET', url: `/api/v1/imports/${bad.json().id}`, cookie: staff });

@@ -15,6 +15,7 @@ import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database, FieldSource } from '../db/schema.ts';
 import { managementAreaOf } from '../domain/areas.ts';
 import { maskIdNumber, maskPhone, parseIdNumber } from '../domain/id-number.ts';
+import type { Cipher } from '../security/crypto.ts';
 import { type Actor, type Ctx, type Deps, inTransaction } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
 import { type FeedSpec, findFeed, sourceOfDepartment } from './feeds.ts';
@@ -280,7 +281,8 @@ function emptyReport(spec: FeedSpec, file: string, contentHash: string): ImportR
 
 // --- the run --------------------------------------------------------------------------------
 
-type PersonState = {
+/** A person while records are merged into it (loaded, or new in this batch: id null until inserted). */
+export type PersonState = {
   id: number | null;
   existed: boolean;
   bidx: string;
@@ -486,16 +488,18 @@ type PendingReview = {
   score: number;
   reasons: string[];
   record: Record<string, string | null>;
+  /** What `record` masks that a "same" decision merges (JSON): parents resolved, phone encrypted. */
+  maskedFacts: string | null;
 };
 
+/** A field history row to write; `origin` says which record (source, feed, time, import). */
 type PendingChange = {
   person: PersonState;
   field: string;
   oldValue: string | null;
   newValue: string | null;
   oldSource: string | null;
-  recordId: string;
-  at: string;
+  origin: Origin;
 };
 
 type PendingConflict = {
@@ -504,8 +508,220 @@ type PendingConflict = {
   currentValue: string | null;
   currentSource: string | null;
   offeredValue: string | null;
-  recordId: string;
+  origin: Origin;
 };
+
+/** One record's facts about one person (`facts.phone`: the plain number) and where they come from. */
+export type IncomingFacts = { person: PersonState; facts: Facts; origin: Origin };
+
+/**
+ * Records' facts merged into registered persons by source precedence, then written: the changed
+ * persons (values, phone, area, field_sources: one update), the field history and the conflicts
+ * (one insert each). The import merges a batch's records in file order and writes once per
+ * batch; a review's "same" decision is a batch of one (writeChanges). Nothing else writes
+ * person_field_history or field_conflict.
+ */
+export class FieldChanges {
+  private readonly persons = new Set<PersonState>();
+  private readonly history: PendingChange[] = [];
+  private readonly conflicts: PendingConflict[] = [];
+
+  constructor(
+    private readonly cipher: Cipher,
+    /** A phone number's blind index (the import has the batch's computed ahead). */
+    private readonly phoneIndex: (phone: string) => string = (ph) => cipher.blindIndex(`phone:${ph}`),
+  ) {}
+
+  /**
+   * Merges one record's facts into a person, in memory (`st` is updated: values, provenance,
+   * area following the street, the phone to encrypt). The changes of a person that existed
+   * before become field history rows, overruled values open conflicts; both are counted.
+   */
+  merge(st: PersonState, incoming: Facts, origin: Origin): { changes: number; conflicts: number } {
+    let facts = incoming;
+    let phonePlain: string | null = null;
+    if (facts.phone) {
+      phonePlain = facts.phone;
+      facts = { ...facts, phone: this.phoneIndex(facts.phone) };
+    }
+    this.persons.add(st);
+    const r = mergeFacts(st.values, st.sources, facts, origin);
+    if (r.changes.length || r.provenanceOnly) st.dirty = true;
+    let changes = 0;
+    for (const ch of r.changes) {
+      if (ch.field === 'phone') {
+        st.phonePlain = phonePlain;
+        st.sources.phone = { ...st.sources.phone, value: ch.newValue };
+      }
+      if (ch.field === 'street_code') st.areaCode = managementAreaOf(ch.newValue) ?? st.areaCode;
+      if (st.existed) {
+        changes++;
+        const mask = (v: string | null) =>
+          ch.field === 'phone' ? (v === null ? null : v.startsWith('masked:') ? v.slice(7) : '(changed)') : v;
+        this.history.push({
+          person: st,
+          field: ch.field,
+          oldValue: mask(ch.oldValue),
+          newValue: ch.field === 'phone' ? (phonePlain ? maskPhone(phonePlain) : null) : ch.newValue,
+          oldSource: ch.oldSource,
+          origin,
+        });
+      }
+    }
+    for (const cf of r.conflicts) {
+      const hide = cf.field === 'phone';
+      this.conflicts.push({
+        person: st,
+        field: cf.field,
+        currentValue: hide ? null : cf.currentValue,
+        currentSource: cf.currentSource,
+        offeredValue: hide ? (phonePlain ? maskPhone(phonePlain) : null) : cf.offeredValue,
+        origin,
+      });
+    }
+    return { changes, conflicts: r.conflicts.length };
+  }
+
+  /**
+   * Writes what the merges changed, for persons registered by now (a new person is inserted
+   * before, with its merged values; it is updated here only to set its parents). Set-based:
+   * three statements whatever the number of persons. Returns the number of persons that existed
+   * before and were updated.
+   */
+  async write(trx: Transaction<Database>, now: Date): Promise<number> {
+    const { cipher } = this;
+    const dirty = [...this.persons].filter((s) => s.dirty && s.id !== null);
+    if (dirty.length) {
+      const col = <T>(f: (s: PersonState) => T) => dirty.map(f);
+      const phone = (s: PersonState) => s.phonePlain;
+      await unnestInsert(
+        trx,
+        `update person p set area_code = v.area_code, street_code = v.street_code, name = v.name, sex = v.sex,
+          birth_date = v.birth_date, hukou_area_code = v.hukou, ethnicity = v.ethnicity, marital_status = v.marital,
+          address = v.address, household_no = v.household_no, household_relation = v.household_relation,
+          residence_status = v.residence_status, death_date = v.death_date, mother_id = v.mother_id,
+          father_id = v.father_id, field_sources = v.field_sources,
+          phone_enc = case when v.phone_set then v.phone_enc else p.phone_enc end,
+          phone_masked = case when v.phone_set then v.phone_masked else p.phone_masked end,
+          updated_at = now()
+          from (`,
+        {
+          id: [col((s) => s.id), 'int8'],
+          area_code: [col((s) => s.areaCode), 'text'],
+          street_code: [col((s) => s.values.street_code ?? null), 'text'],
+          name: [col((s) => s.values.name), 'text'],
+          sex: [col((s) => s.values.sex), 'text'],
+          birth_date: [col((s) => s.values.birth_date), 'date'],
+          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
+          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
+          marital: [col((s) => s.values.marital_status ?? null), 'text'],
+          address: [col((s) => s.values.address ?? null), 'text'],
+          household_no: [col((s) => s.values.household_no ?? null), 'text'],
+          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
+          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
+          death_date: [col((s) => s.values.death_date ?? null), 'date'],
+          mother_id: [col((s) => (s.values.mother_id ? Number(s.values.mother_id) : null)), 'int8'],
+          father_id: [col((s) => (s.values.father_id ? Number(s.values.father_id) : null)), 'int8'],
+          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
+          phone_set: [col((s) => phone(s) !== undefined), 'bool'],
+          phone_enc: [col((s) => (phone(s) ? cipher.encrypt(phone(s)!) : null)), 'text'],
+          phone_masked: [col((s) => (phone(s) ? maskPhone(phone(s)!) : null)), 'text'],
+        },
+        `id, area_code, street_code, name, sex, birth_date, hukou, ethnicity, marital, address, household_no,
+          household_relation, residence_status, death_date, mother_id, father_id, field_sources::jsonb as field_sources,
+          phone_set, phone_enc, phone_masked`,
+        ') v where p.id = v.id',
+      );
+      for (const s of dirty) {
+        s.dirty = false;
+        s.phonePlain = undefined;
+      }
+    }
+    const at = `'${now.toISOString()}'::timestamptz`;
+    const ch = this.history.filter((c) => c.person.id !== null);
+    if (ch.length) {
+      await unnestInsert(
+        trx,
+        `insert into person_field_history (person_id, area_code, field, old_value, new_value, old_source, source,
+          feed_id, record_id, source_updated_at, import_id, changed_at)`,
+        {
+          person_id: [ch.map((c) => c.person.id), 'int8'],
+          area_code: [ch.map((c) => c.person.areaCode), 'text'],
+          field: [ch.map((c) => c.field), 'text'],
+          old_value: [ch.map((c) => c.oldValue), 'text'],
+          new_value: [ch.map((c) => c.newValue), 'text'],
+          old_source: [ch.map((c) => c.oldSource), 'text'],
+          source: [ch.map((c) => c.origin.source), 'text'],
+          feed_id: [ch.map((c) => c.origin.feed), 'text'],
+          record_id: [ch.map((c) => c.origin.record), 'text'],
+          at: [ch.map((c) => c.origin.at), 'timestamp'],
+          import_id: [ch.map((c) => c.origin.import), 'int8'],
+        },
+        `person_id, area_code, field, old_value, new_value, old_source, source, feed_id, record_id, at, import_id, ${at}`,
+      );
+    }
+    const cf = this.conflicts.filter((c) => c.person.id !== null);
+    if (cf.length) {
+      await unnestInsert(
+        trx,
+        `insert into field_conflict (person_id, area_code, field, current_value, current_source, offered_value, source,
+          feed_id, record_id, import_id, created_at)`,
+        {
+          person_id: [cf.map((c) => c.person.id), 'int8'],
+          area_code: [cf.map((c) => c.person.areaCode), 'text'],
+          field: [cf.map((c) => c.field), 'text'],
+          current_value: [cf.map((c) => c.currentValue), 'text'],
+          current_source: [cf.map((c) => c.currentSource), 'text'],
+          offered_value: [cf.map((c) => c.offeredValue), 'text'],
+          source: [cf.map((c) => c.origin.source), 'text'],
+          feed_id: [cf.map((c) => c.origin.feed), 'text'],
+          record_id: [cf.map((c) => c.origin.record), 'text'],
+          import_id: [cf.map((c) => c.origin.import), 'int8'],
+        },
+        `person_id, area_code, field, current_value, current_source, offered_value, source, feed_id, record_id,
+          import_id, ${at}`,
+        'on conflict (person_id, field, feed_id, record_id) do nothing',
+      );
+    }
+    return dirty.filter((s) => s.existed).length;
+  }
+}
+
+/**
+ * Merges records' facts into registered persons and writes the changes (FieldChanges), e.g. a
+ * review's "same" decision: a batch of one. Returns the field changes and conflicts written.
+ */
+export async function writeChanges(
+  trx: Transaction<Database>,
+  cipher: Cipher,
+  now: Date,
+  rows: readonly IncomingFacts[],
+): Promise<{ fieldChanges: number; conflicts: number; personsUpdated: number }> {
+  const changes = new FieldChanges(cipher);
+  let fieldChanges = 0;
+  let conflicts = 0;
+  for (const r of rows) {
+    const n = changes.merge(r.person, r.facts, r.origin);
+    fieldChanges += n.changes;
+    conflicts += n.conflicts;
+  }
+  const personsUpdated = await changes.write(trx, now);
+  return { fieldChanges, conflicts, personsUpdated };
+}
+
+/** Registered persons by id, as the import holds them (`lock`: for update). */
+export async function loadPersons(
+  trx: Transaction<Database>,
+  ids: readonly number[],
+  opts: { lock?: boolean } = {},
+): Promise<PersonState[]> {
+  if (!ids.length) return [];
+  const rows = await sql<{
+    j: string;
+  }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(ids)}::int8[])
+    ${opts.lock ? sql`for update` : sql``}`.execute(trx);
+  return personRows(rows.rows).map(stateOf);
+}
 
 /** Masks ID and phone numbers in a row's values (rejects, review items). */
 export function maskedValues(spec: FeedSpec, cells: (string | null)[]): Record<string, string | null> {
@@ -738,12 +954,11 @@ class ImportRun {
     };
     /** Loads the persons of these ids not loaded yet. */
     const loadAbsent = async (ids: number[]) => {
-      const absent = ids.filter((id) => !byId.has(id));
-      if (!absent.length) return;
-      const rows = await sql<{
-        j: string;
-      }>`select ${PERSON_JSON} from person where id = any(${arrayLiteral(absent)}::int8[])`.execute(this.trx);
-      for (const r of personRows(rows.rows)) addState(stateOf(r));
+      for (const s of await loadPersons(
+        this.trx,
+        ids.filter((id) => !byId.has(id)),
+      ))
+        addState(s);
     };
     if (bidxOf.size) {
       const rows = await sql<{
@@ -827,8 +1042,10 @@ class ImportRun {
     const records: PendingRecord[] = [];
     const events: PendingEvent[] = [];
     const reviews: PendingReview[] = [];
-    const changes: PendingChange[] = [];
-    const conflicts: PendingConflict[] = [];
+    const changes = new FieldChanges(
+      ctx.cipher,
+      (ph) => prep.phoneIdx.get(ph) ?? ctx.cipher.blindIndex(`phone:${ph}`),
+    );
     const spouses: Array<[PersonState, PersonState, string | null, string]> = [];
     const households = new Map<
       string,
@@ -868,11 +1085,6 @@ class ImportRun {
           facts.sex ??= p.value.sex;
         }
       }
-      let phonePlain: string | null = null;
-      if (facts.phone) {
-        phonePlain = facts.phone;
-        facts.phone = prep.phoneIdx.get(facts.phone) ?? ctx.cipher.blindIndex(`phone:${facts.phone}`);
-      }
       const origin: Origin = {
         source: spec.source,
         feed: spec.id,
@@ -880,47 +1092,9 @@ class ImportRun {
         at: w.row.updatedAt,
         import: this.importId,
       };
-      const r = mergeFacts(st.values, st.sources, facts, origin);
-      if (r.changes.length || r.provenanceOnly) st.dirty = true;
-      for (const ch of r.changes) {
-        if (ch.field === 'phone') {
-          st.phonePlain = phonePlain;
-          st.sources.phone = { ...st.sources.phone, value: ch.newValue };
-        }
-        if (ch.field === 'street_code') st.areaCode = managementAreaOf(ch.newValue) ?? st.areaCode;
-        if (st.existed) {
-          report.fieldChanges++;
-          const mask = (v: string | null) =>
-            ch.field === 'phone'
-              ? v === null
-                ? null
-                : v.startsWith('masked:')
-                  ? v.slice(7)
-                  : '(changed)'
-              : v;
-          changes.push({
-            person: st,
-            field: ch.field,
-            oldValue: mask(ch.oldValue),
-            newValue: ch.field === 'phone' ? (phonePlain ? maskPhone(phonePlain) : null) : ch.newValue,
-            oldSource: ch.oldSource,
-            recordId: w.row.recordId,
-            at: w.row.updatedAt,
-          });
-        }
-      }
-      for (const cf of r.conflicts) {
-        report.conflicts++;
-        const hide = cf.field === 'phone';
-        conflicts.push({
-          person: st,
-          field: cf.field,
-          currentValue: hide ? null : cf.currentValue,
-          currentSource: cf.currentSource,
-          offeredValue: hide ? (phonePlain ? maskPhone(phonePlain) : null) : cf.offeredValue,
-          recordId: w.row.recordId,
-        });
-      }
+      const n = changes.merge(st, facts, origin);
+      report.fieldChanges += n.changes;
+      report.conflicts += n.conflicts;
     };
 
     for (const w of work) {
@@ -928,6 +1102,8 @@ class ImportRun {
       const subj = mapped.subject;
       let person: PersonState | null = null;
       let method: string | null = null;
+      const mother = mapped.motherIdNumber ? (byBidx.get(bidx(mapped.motherIdNumber)) ?? null) : null;
+      const father = mapped.fatherIdNumber ? (byBidx.get(bidx(mapped.fatherIdNumber)) ?? null) : null;
       if (subj.idNumber) {
         person = resolve(subj, row.areaCode);
         method = person ? 'id' : null;
@@ -937,13 +1113,12 @@ class ImportRun {
         method = person ? 'certificate' : null;
         if (person) report.linked.byCertificate++;
       } else if (subj.facts.name && subj.facts.birth_date) {
-        const motherState = mapped.motherIdNumber ? (byBidx.get(bidx(mapped.motherIdNumber)) ?? null) : null;
         const probe: Probe = {
           name: subj.facts.name,
           sex: subj.facts.sex ?? null,
           birthDate: subj.facts.birth_date,
           streetCode: row.values.streetCode ?? null,
-          motherId: motherState?.id ?? null,
+          motherId: mother?.id ?? null,
         };
         let cands = candidatesByKey.get(`${probe.birthDate}|${[...probe.name][0]}`) ?? [];
         const remembered = decisions.get(row.recordId);
@@ -965,6 +1140,12 @@ class ImportRun {
             spec,
             spec.columns.map((c) => row.values[c.key] ?? null),
           );
+          // What a "same" decision needs and `record` masks: what apply() below would merge.
+          const hidden: { mother_id?: string; father_id?: string; phone_enc?: string } = {};
+          if (mother?.id) hidden.mother_id = String(mother.id);
+          if (father?.id) hidden.father_id = String(father.id);
+          if (subj.facts.phone) hidden.phone_enc = ctx.cipher.encrypt(subj.facts.phone);
+          const maskedFacts = Object.keys(hidden).length ? JSON.stringify(hidden) : null;
           for (const s of d.candidates)
             reviews.push({
               recordId: row.recordId,
@@ -973,16 +1154,13 @@ class ImportRun {
               score: s.score,
               reasons: s.reasons,
               record,
+              maskedFacts,
             });
         }
       }
       if (!person) report.linked.unlinked++;
       else this.count(row.areaCode).linked++;
 
-      let mother: PersonState | null = null;
-      let father: PersonState | null = null;
-      if (mapped.motherIdNumber) mother = byBidx.get(bidx(mapped.motherIdNumber)) ?? null;
-      if (mapped.fatherIdNumber) father = byBidx.get(bidx(mapped.fatherIdNumber)) ?? null;
       if (person) {
         const extra: Facts = {};
         if (mother?.id) extra.mother_id = String(mother.id);
@@ -1025,7 +1203,7 @@ class ImportRun {
       });
     }
 
-    await this.flushPersons(newPersons, [...byBidx.values(), ...byId.values()]);
+    await this.flushPersons(newPersons);
     // The rest of the batch's writes are not waited for here: the next batch is read and
     // prepared meanwhile, and its statements start only after them (drain()).
     this.tail = this.flushRest(
@@ -1033,7 +1211,6 @@ class ImportRun {
       events,
       reviews,
       changes,
-      conflicts,
       spouses,
       households,
       rejects,
@@ -1051,7 +1228,8 @@ class ImportRun {
     if (t) await t;
   }
 
-  private async flushPersons(newPersons: PersonState[], all: PersonState[]): Promise<void> {
+  /** Registers the batch's new persons (their merged values); the rest is FieldChanges.write. */
+  private async flushPersons(newPersons: PersonState[]): Promise<void> {
     const { ctx, report } = this;
     const created = newPersons.filter(
       (s) => s.values.name && s.values.sex && s.values.birth_date && s.idNumber,
@@ -1108,67 +1286,13 @@ class ImportRun {
       }
       report.personsCreated += rows.length;
     }
-    const seen = new Set<PersonState>();
-    const dirty = all.filter((s) => {
-      if (seen.has(s) || !s.dirty || s.id === null) return false;
-      seen.add(s);
-      return true;
-    });
-    if (dirty.length) {
-      const col = <T>(f: (s: PersonState) => T) => dirty.map(f);
-      const phone = (s: PersonState) => s.phonePlain;
-      await unnestInsert(
-        this.trx,
-        `update person p set area_code = v.area_code, street_code = v.street_code, name = v.name, sex = v.sex,
-          birth_date = v.birth_date, hukou_area_code = v.hukou, ethnicity = v.ethnicity, marital_status = v.marital,
-          address = v.address, household_no = v.household_no, household_relation = v.household_relation,
-          residence_status = v.residence_status, death_date = v.death_date, mother_id = v.mother_id,
-          father_id = v.father_id, field_sources = v.field_sources,
-          phone_enc = case when v.phone_set then v.phone_enc else p.phone_enc end,
-          phone_masked = case when v.phone_set then v.phone_masked else p.phone_masked end,
-          updated_at = now()
-          from (`,
-        {
-          id: [col((s) => s.id), 'int8'],
-          area_code: [col((s) => s.areaCode), 'text'],
-          street_code: [col((s) => s.values.street_code ?? null), 'text'],
-          name: [col((s) => s.values.name), 'text'],
-          sex: [col((s) => s.values.sex), 'text'],
-          birth_date: [col((s) => s.values.birth_date), 'date'],
-          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
-          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
-          marital: [col((s) => s.values.marital_status ?? null), 'text'],
-          address: [col((s) => s.values.address ?? null), 'text'],
-          household_no: [col((s) => s.values.household_no ?? null), 'text'],
-          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
-          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
-          death_date: [col((s) => s.values.death_date ?? null), 'date'],
-          mother_id: [col((s) => (s.values.mother_id ? Number(s.values.mother_id) : null)), 'int8'],
-          father_id: [col((s) => (s.values.father_id ? Number(s.values.father_id) : null)), 'int8'],
-          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
-          phone_set: [col((s) => phone(s) !== undefined), 'bool'],
-          phone_enc: [col((s) => (phone(s) ? ctx.cipher.encrypt(phone(s)!) : null)), 'text'],
-          phone_masked: [col((s) => (phone(s) ? maskPhone(phone(s)!) : null)), 'text'],
-        },
-        `id, area_code, street_code, name, sex, birth_date, hukou, ethnicity, marital, address, household_no,
-          household_relation, residence_status, death_date, mother_id, father_id, field_sources::jsonb as field_sources,
-          phone_set, phone_enc, phone_masked`,
-        ') v where p.id = v.id',
-      );
-      report.personsUpdated += dirty.filter((s) => s.existed).length;
-      for (const s of dirty) {
-        s.dirty = false;
-        s.phonePlain = undefined;
-      }
-    }
   }
 
   private async flushRest(
     records: PendingRecord[],
     events: PendingEvent[],
     reviews: PendingReview[],
-    changes: PendingChange[],
-    conflicts: PendingConflict[],
+    changes: FieldChanges,
     spouses: Array<[PersonState, PersonState, string | null, string]>,
     households: Map<string, { kind: string | null; streetCode: string | null; areaCode: string }>,
     rejects: RejectedRow[],
@@ -1176,6 +1300,8 @@ class ImportRun {
     settled: string[],
   ): Promise<void> {
     const { spec, trx } = this;
+    // The persons' changes first: their values, field history and conflicts.
+    this.report.personsUpdated += await changes.write(trx, this.ctx.now);
     if (settled.length) {
       await sql`delete from review_item where feed_id = ${spec.id} and status = 'open'
         and record_id = any(${arrayLiteral(settled)}::text[])`.execute(trx);
@@ -1183,46 +1309,6 @@ class ImportRun {
     const now = this.ctx.now.toISOString();
     const importId = this.importId;
     const n = (k: number) => Array.from({ length: k }, () => importId);
-    if (changes.length) {
-      const ch = changes.filter((c) => c.person.id !== null);
-      await unnestInsert(
-        trx,
-        `insert into person_field_history (person_id, area_code, field, old_value, new_value, old_source, source,
-          feed_id, record_id, source_updated_at, import_id, changed_at)`,
-        {
-          person_id: [ch.map((c) => c.person.id), 'int8'],
-          area_code: [ch.map((c) => c.person.areaCode), 'text'],
-          field: [ch.map((c) => c.field), 'text'],
-          old_value: [ch.map((c) => c.oldValue), 'text'],
-          new_value: [ch.map((c) => c.newValue), 'text'],
-          old_source: [ch.map((c) => c.oldSource), 'text'],
-          record_id: [ch.map((c) => c.recordId), 'text'],
-          at: [ch.map((c) => c.at), 'timestamp'],
-        },
-        `person_id, area_code, field, old_value, new_value, old_source, '${spec.source}', '${spec.id}', record_id, at,
-          ${importId}, '${now}'::timestamptz`,
-      );
-    }
-    if (conflicts.length) {
-      const cf = conflicts.filter((c) => c.person.id !== null);
-      await unnestInsert(
-        trx,
-        `insert into field_conflict (person_id, area_code, field, current_value, current_source, offered_value, source,
-          feed_id, record_id, import_id, created_at)`,
-        {
-          person_id: [cf.map((c) => c.person.id), 'int8'],
-          area_code: [cf.map((c) => c.person.areaCode), 'text'],
-          field: [cf.map((c) => c.field), 'text'],
-          current_value: [cf.map((c) => c.currentValue), 'text'],
-          current_source: [cf.map((c) => c.currentSource), 'text'],
-          offered_value: [cf.map((c) => c.offeredValue), 'text'],
-          record_id: [cf.map((c) => c.recordId), 'text'],
-        },
-        `person_id, area_code, field, current_value, current_source, offered_value, '${spec.source}', '${spec.id}',
-          record_id, ${importId}, '${now}'::timestamptz`,
-        'on conflict (person_id, field, feed_id, record_id) do nothing',
-      );
-    }
     if (records.length) {
       await unnestInsert(
         trx,
@@ -1300,7 +1386,7 @@ class ImportRun {
       await unnestInsert(
         trx,
         `insert into review_item (feed_id, record_id, source, candidate_person_id, area_code, score, reasons, record,
-          import_id, created_at)`,
+          masked_facts, import_id, created_at)`,
         {
           record_id: [reviews.map((r) => r.recordId), 'text'],
           candidate: [reviews.map((r) => r.candidateId), 'int8'],
@@ -1308,13 +1394,15 @@ class ImportRun {
           score: [reviews.map((r) => r.score), 'int4'],
           reasons: [reviews.map((r) => JSON.stringify(r.reasons)), 'text'],
           record: [reviews.map((r) => JSON.stringify(r.record)), 'text'],
+          masked_facts: [reviews.map((r) => r.maskedFacts), 'text'],
         },
         `'${spec.id}', record_id, '${spec.source}', candidate, area_code, score, reasons::jsonb, record::jsonb,
-          ${importId}, '${now}'::timestamptz`,
+          masked_facts::jsonb, ${importId}, '${now}'::timestamptz`,
         // A newer version of a record still waiting for staff replaces the one they would decide
         // on (its values are what a "same" decision merges); a decided item stays as decided.
         `on conflict (feed_id, record_id, candidate_person_id) do update set score = excluded.score,
-          reasons = excluded.reasons, record = excluded.record, import_id = excluded.import_id
+          reasons = excluded.reasons, record = excluded.record, masked_facts = excluded.masked_facts,
+          import_id = excluded.import_id
           where review_item.status = 'open'`,
       );
     }

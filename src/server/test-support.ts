@@ -4,7 +4,7 @@
  * and the personal-data leak detector over every response body and log line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -170,4 +170,24 @@ export async function createTestServer(opts: { seedDemo?: boolean; start?: Date 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Uploads a department file as staff do: the raw bytes (a file path is read) as
+ * `application/octet-stream` to `POST /api/v1/imports?feed=…[&fileName=…]`. The answer is
+ * returned as is (202 with the job id, or the refusal); the import runs as a job (`importJobsIdle`).
+ */
+export function uploadImport(
+  ts: TestServer,
+  opts: { cookie: string; feed: string; file: string | Buffer; fileName?: string },
+): Promise<LightMyRequestResponse> {
+  const query = new URLSearchParams({ feed: opts.feed });
+  if (opts.fileName !== undefined) query.set('fileName', opts.fileName);
+  return ts.request({
+    method: 'POST',
+    url: `/api/v1/imports?${query}`,
+    cookie: opts.cookie,
+    body: typeof opts.file === 'string' ? readFileSync(opts.file) : opts.file,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
 }

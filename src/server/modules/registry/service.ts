@@ -2,17 +2,10 @@
  * The fused registry for staff: search (scoped, audited), the person page with each field's
  * source, the linkage review queue and its decisions, and the data-quality dashboard.
  */
-import { sql } from 'kysely';
-import { managementAreaOf } from '../../../domain/areas.ts';
 import { findFeed } from '../../../registry/feeds.ts';
 import { mapRecord } from '../../../registry/mapping.ts';
-import {
-  decodeSources,
-  encodeSources,
-  type Facts,
-  mergeFacts,
-  type PersonField,
-} from '../../../registry/precedence.ts';
+import { loadPersons, writeChanges } from '../../../registry/pipeline.ts';
+import { decodeSources, type Facts } from '../../../registry/precedence.ts';
 import { maskIdsIn } from '../../../registry/privacy.ts';
 import type { Ctx } from '../../context.ts';
 import { AppError, requireIdNumber } from '../../errors.ts';
@@ -282,10 +275,10 @@ export async function decide(ctx: Ctx, id: number, decision: 'same' | 'different
 }
 
 /**
- * Merges a reviewed record's facts (never its masked ID or phone) into the person, as an import
- * would: per precedence, each change in the field history, each overruled value an open
- * conflict, the area following the street, and (birth certificates) the mother the import
- * resolved.
+ * Merges a reviewed record's facts into the person through the import's own merge and writes
+ * (pipeline.ts, FieldChanges): per precedence, each change in the field history, each overruled
+ * value an open conflict, the area following the street; with the phone and the parents the
+ * import took from the numbers the shown record masks (review_item.masked_facts).
  */
 async function applyRecord(
   ctx: Ctx,
@@ -296,6 +289,7 @@ async function applyRecord(
     candidate_person_id: number;
     import_id: number;
     record: unknown;
+    masked_facts: { mother_id?: string; father_id?: string; phone_enc?: string } | null;
   },
 ): Promise<number> {
   const spec = findFeed(item.feed_id);
@@ -303,9 +297,15 @@ async function applyRecord(
   const { trx } = ctx;
   const values = item.record as Record<string, string | null>;
   const facts: Facts = { ...mapRecord(spec.id, values).subject.facts };
-  delete facts.phone;
-  if (spec.id === 'health-birth-certificates') {
-    // The record's ID numbers are masked; the import resolved the mother onto the birth event.
+  // The shown values mask the ID and phone numbers: the import kept what it took from them.
+  const hidden = item.masked_facts;
+  if (hidden?.phone_enc) facts.phone = ctx.cipher.decrypt(hidden.phone_enc);
+  else delete facts.phone;
+  if (hidden) {
+    if (hidden.mother_id) facts.mother_id = hidden.mother_id;
+    if (hidden.father_id) facts.father_id = hidden.father_id;
+  } else if (spec.id === 'health-birth-certificates') {
+    // Queued before migration 0005: the import resolved the mother onto the birth event.
     const ev = await trx
       .selectFrom('life_event')
       .select('related_person_id')
@@ -315,86 +315,23 @@ async function applyRecord(
       .executeTakeFirst();
     if (ev?.related_person_id) facts.mother_id = String(ev.related_person_id);
   }
-  const p = await sql<Record<string, unknown>>`
-    select id, area_code, name, sex, birth_date::text as birth_date, street_code, address, hukou_area_code, ethnicity,
-      marital_status, household_no, household_relation, residence_status, death_date::text as death_date,
-      mother_id, father_id, field_sources from person where id = ${item.candidate_person_id} for update`.execute(
-    trx,
-  );
-  const row = p.rows[0];
-  if (!row) return 0;
-  const current: Partial<Record<PersonField, string | null>> = {};
-  for (const k of Object.keys(facts) as PersonField[])
-    current[k] = row[k] === null || row[k] === undefined ? null : String(row[k]);
-  const sources = decodeSources(row.field_sources);
-  const at = String(values[spec.keys.updatedAt] ?? '');
-  const r = mergeFacts(current, sources, facts, {
-    source: spec.source,
-    feed: spec.id,
-    record: item.record_id,
-    at,
-    import: item.import_id,
-  });
-  let areaCode = String(row.area_code);
-  const set: Record<string, string | number | null> = {};
-  for (const ch of r.changes) {
-    set[ch.field] = ch.field === 'mother_id' || ch.field === 'father_id' ? Number(ch.newValue) : ch.newValue;
-    if (ch.field === 'street_code') areaCode = managementAreaOf(ch.newValue) ?? areaCode;
-  }
-  if (r.changes.length || r.provenanceOnly) {
-    await trx
-      .updateTable('person')
-      .set({
-        ...(set as object),
-        area_code: areaCode,
-        field_sources: sql`${encodeSources(sources)}::jsonb`,
-        updated_at: ctx.now,
-      })
-      .where('id', '=', item.candidate_person_id)
-      .execute();
-  }
-  // What the field history and the conflicts say of where a value came from (the import's shape).
-  const from = {
-    person_id: item.candidate_person_id,
-    area_code: areaCode,
-    source: spec.source,
-    feed_id: spec.id,
-    record_id: item.record_id,
-    import_id: item.import_id,
-  };
-  if (r.changes.length) {
-    await trx
-      .insertInto('person_field_history')
-      .values(
-        r.changes.map((ch) => ({
-          ...from,
-          field: ch.field,
-          old_value: ch.oldValue,
-          new_value: ch.newValue,
-          old_source: ch.oldSource,
-          source_updated_at: at,
-          changed_at: ctx.now,
-        })),
-      )
-      .execute();
-  }
-  if (r.conflicts.length) {
-    await trx
-      .insertInto('field_conflict')
-      .values(
-        r.conflicts.map((cf) => ({
-          ...from,
-          field: cf.field,
-          current_value: cf.currentValue,
-          current_source: cf.currentSource,
-          offered_value: cf.offeredValue,
-          created_at: ctx.now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['person_id', 'field', 'feed_id', 'record_id']).doNothing())
-      .execute();
-  }
-  return r.changes.length;
+  const [person] = await loadPersons(trx, [item.candidate_person_id], { lock: true });
+  if (!person) return 0;
+  // The import's own merge and writes (FieldChanges), for a batch of one.
+  const r = await writeChanges(trx, ctx.cipher, ctx.now, [
+    {
+      person,
+      facts,
+      origin: {
+        source: spec.source,
+        feed: spec.id,
+        record: item.record_id,
+        at: String(values[spec.keys.updatedAt] ?? ''),
+        import: item.import_id,
+      },
+    },
+  ]);
+  return r.fieldChanges;
 }
 
 function rate(n: number, d: number): number | null {
