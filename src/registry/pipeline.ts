@@ -645,17 +645,11 @@ export class FieldChanges {
         `insert into person_field_history (person_id, area_code, field, old_value, new_value, old_source, source,
           feed_id, record_id, source_updated_at, import_id, changed_at)`,
         {
-          person_id: [ch.map((c) => c.person.id), 'int8'],
-          area_code: [ch.map((c) => c.person.areaCode), 'text'],
-          field: [ch.map((c) => c.field), 'text'],
+          ...whoAndWhence(ch),
           old_value: [ch.map((c) => c.oldValue), 'text'],
           new_value: [ch.map((c) => c.newValue), 'text'],
           old_source: [ch.map((c) => c.oldSource), 'text'],
-          source: [ch.map((c) => c.origin.source), 'text'],
-          feed_id: [ch.map((c) => c.origin.feed), 'text'],
-          record_id: [ch.map((c) => c.origin.record), 'text'],
           at: [ch.map((c) => c.origin.at), 'timestamp'],
-          import_id: [ch.map((c) => c.origin.import), 'int8'],
         },
         `person_id, area_code, field, old_value, new_value, old_source, source, feed_id, record_id, at, import_id, ${at}`,
       );
@@ -667,16 +661,10 @@ export class FieldChanges {
         `insert into field_conflict (person_id, area_code, field, current_value, current_source, offered_value, source,
           feed_id, record_id, import_id, created_at)`,
         {
-          person_id: [cf.map((c) => c.person.id), 'int8'],
-          area_code: [cf.map((c) => c.person.areaCode), 'text'],
-          field: [cf.map((c) => c.field), 'text'],
+          ...whoAndWhence(cf),
           current_value: [cf.map((c) => c.currentValue), 'text'],
           current_source: [cf.map((c) => c.currentSource), 'text'],
           offered_value: [cf.map((c) => c.offeredValue), 'text'],
-          source: [cf.map((c) => c.origin.source), 'text'],
-          feed_id: [cf.map((c) => c.origin.feed), 'text'],
-          record_id: [cf.map((c) => c.origin.record), 'text'],
-          import_id: [cf.map((c) => c.origin.import), 'int8'],
         },
         `person_id, area_code, field, current_value, current_source, offered_value, source, feed_id, record_id,
           import_id, ${at}`,
@@ -685,6 +673,19 @@ export class FieldChanges {
     }
     return dirty.filter((s) => s.existed).length;
   }
+}
+
+/** The columns field history and conflicts share: the person, its area, the field, the record's origin. */
+function whoAndWhence(rows: ReadonlyArray<{ person: PersonState; field: string; origin: Origin }>) {
+  return {
+    person_id: [rows.map((c) => c.person.id), 'int8'],
+    area_code: [rows.map((c) => c.person.areaCode), 'text'],
+    field: [rows.map((c) => c.field), 'text'],
+    source: [rows.map((c) => c.origin.source), 'text'],
+    feed_id: [rows.map((c) => c.origin.feed), 'text'],
+    record_id: [rows.map((c) => c.origin.record), 'text'],
+    import_id: [rows.map((c) => c.origin.import), 'int8'],
+  } satisfies Record<string, Typed>;
 }
 
 /**

@@ -52,26 +52,14 @@ function compress(v: Int32Array, block: Uint8Array, off: number): void {
   let f = v[5];
   let g = v[6];
   let h = v[7];
-  // Rounds 0–15 and 16–63 differ only in FF and GG: two loops, no test per round.
-  for (let j = 0; j < 16; j++) {
+  for (let j = 0; j < 64; j++) {
     const a12 = rotl(a, 12);
     const ss1 = rotl((a12 + e + T[j]) | 0, 7);
-    const tt1 = ((a ^ b ^ c) + d + (ss1 ^ a12) + (W[j] ^ W[j + 4])) | 0;
-    const tt2 = ((e ^ f ^ g) + h + ss1 + W[j]) | 0;
-    d = c;
-    c = rotl(b, 9);
-    b = a;
-    a = tt1;
-    h = g;
-    g = rotl(f, 19);
-    f = e;
-    e = tt2 ^ rotl(tt2, 9) ^ rotl(tt2, 17);
-  }
-  for (let j = 16; j < 64; j++) {
-    const a12 = rotl(a, 12);
-    const ss1 = rotl((a12 + e + T[j]) | 0, 7);
-    const tt1 = (((a & b) | (a & c) | (b & c)) + d + (ss1 ^ a12) + (W[j] ^ W[j + 4])) | 0;
-    const tt2 = (((e & f) | (~e & g)) + h + ss1 + W[j]) | 0;
+    // FF and GG: plain XOR in rounds 0–15, majority and choice after.
+    const ff = j < 16 ? a ^ b ^ c : (a & b) | (a & c) | (b & c);
+    const gg = j < 16 ? e ^ f ^ g : (e & f) | (~e & g);
+    const tt1 = (ff + d + (ss1 ^ a12) + (W[j] ^ W[j + 4])) | 0;
+    const tt2 = (gg + h + ss1 + W[j]) | 0;
     d = c;
     c = rotl(b, 9);
     b = a;
