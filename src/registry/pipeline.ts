@@ -607,22 +607,9 @@ export class FieldChanges {
           from (`,
         {
           id: [col((s) => s.id), 'int8'],
-          area_code: [col((s) => s.areaCode), 'text'],
-          street_code: [col((s) => s.values.street_code ?? null), 'text'],
-          name: [col((s) => s.values.name), 'text'],
-          sex: [col((s) => s.values.sex), 'text'],
-          birth_date: [col((s) => s.values.birth_date), 'date'],
-          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
-          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
-          marital: [col((s) => s.values.marital_status ?? null), 'text'],
-          address: [col((s) => s.values.address ?? null), 'text'],
-          household_no: [col((s) => s.values.household_no ?? null), 'text'],
-          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
-          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
-          death_date: [col((s) => s.values.death_date ?? null), 'date'],
+          ...personColumns(dirty),
           mother_id: [col((s) => (s.values.mother_id ? Number(s.values.mother_id) : null)), 'int8'],
           father_id: [col((s) => (s.values.father_id ? Number(s.values.father_id) : null)), 'int8'],
-          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
           phone_set: [col((s) => phone(s) !== undefined), 'bool'],
           phone_enc: [col((s) => (phone(s) ? cipher.encrypt(phone(s)!) : null)), 'text'],
           phone_masked: [col((s) => (phone(s) ? maskPhone(phone(s)!) : null)), 'text'],
@@ -673,6 +660,27 @@ export class FieldChanges {
     }
     return dirty.filter((s) => s.existed).length;
   }
+}
+
+/** A person's merged values as columns, for its insert and its update alike. */
+function personColumns(states: readonly PersonState[]) {
+  const col = <T>(f: (s: PersonState) => T) => states.map(f);
+  return {
+    area_code: [col((s) => s.areaCode), 'text'],
+    street_code: [col((s) => s.values.street_code ?? null), 'text'],
+    name: [col((s) => s.values.name), 'text'],
+    sex: [col((s) => s.values.sex), 'text'],
+    birth_date: [col((s) => s.values.birth_date), 'date'],
+    hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
+    ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
+    marital: [col((s) => s.values.marital_status ?? null), 'text'],
+    address: [col((s) => s.values.address ?? null), 'text'],
+    household_no: [col((s) => s.values.household_no ?? null), 'text'],
+    household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
+    residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
+    death_date: [col((s) => s.values.death_date ?? null), 'date'],
+    field_sources: [col((s) => encodeSources(s.sources)), 'text'],
+  } satisfies Record<string, Typed>;
 }
 
 /** The columns field history and conflicts share: the person, its area, the field, the record's origin. */
@@ -1245,25 +1253,12 @@ class ImportRun {
           birth_date, phone_enc, phone_masked, hukou_area_code, ethnicity, marital_status, address, household_no,
           household_relation, residence_status, death_date, field_sources)`,
         {
-          area_code: [col((s) => s.areaCode), 'text'],
-          street_code: [col((s) => s.values.street_code ?? null), 'text'],
+          ...personColumns(created),
           id_enc: [idEnc, 'text'],
           bidx: [col((s) => s.bidx), 'text'],
           masked: [col((s) => maskIdNumber(s.idNumber!)), 'text'],
-          name: [col((s) => s.values.name), 'text'],
-          sex: [col((s) => s.values.sex), 'text'],
-          birth_date: [col((s) => s.values.birth_date), 'date'],
           phone_enc: [phoneEnc, 'text'],
           phone_masked: [col((s) => (s.phonePlain ? maskPhone(s.phonePlain) : null)), 'text'],
-          hukou: [col((s) => s.values.hukou_area_code ?? null), 'text'],
-          ethnicity: [col((s) => s.values.ethnicity ?? null), 'text'],
-          marital: [col((s) => s.values.marital_status ?? null), 'text'],
-          address: [col((s) => s.values.address ?? null), 'text'],
-          household_no: [col((s) => s.values.household_no ?? null), 'text'],
-          household_relation: [col((s) => s.values.household_relation ?? null), 'text'],
-          residence_status: [col((s) => s.values.residence_status ?? null), 'text'],
-          death_date: [col((s) => s.values.death_date ?? null), 'date'],
-          field_sources: [col((s) => encodeSources(s.sources)), 'text'],
         },
         `area_code, street_code, id_enc, bidx, masked, name, sex, birth_date, phone_enc, phone_masked, hukou,
           ethnicity, marital, address, household_no, household_relation, residence_status, death_date, field_sources::jsonb`,
