@@ -107,15 +107,11 @@ function finish(state: Int32Array, msg: Uint8Array, len: number, prefixBytes: nu
   if (blocks === 2) compress(state, pad, 64);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
+/** The state as 64 hex digits, through one reused buffer (one string made, no pieces). */
+const OUT = Buffer.alloc(32);
 function hexOf(v: Int32Array): string {
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    const w = v[i];
-    s += HEX[(w >>> 24) & 255] + HEX[(w >>> 16) & 255] + HEX[(w >>> 8) & 255] + HEX[w & 255];
-  }
-  return s;
+  for (let i = 0; i < 8; i++) OUT.writeInt32BE(v[i], i * 4);
+  return OUT.toString('hex');
 }
 
 export type KeyedSm3 = {
