@@ -634,6 +634,35 @@ describe('a "same" decision merges the record as an import would', () => {
     expect(pg.history.map((h) => h.field).sort()).toEqual(['father_id', 'mother_id']);
   });
 
+  it('a newer certificate naming an unregistered mother: "same" links no mother (not the older version’s)', async () => {
+    const mother = policeRow({ name: '韦娟', sex: 'female', birth: '1992-02-12' });
+    const child = policeRow({ name: '韦小东', birth: '2024-06-06', street: '530102001' });
+    await police([mother, child]);
+    const v1 = cert({
+      certificateNo: 'W200000003',
+      childName: '韦小东',
+      birthDate: '2024-06-06',
+      motherName: '韦娟',
+      motherIdNumber: String(mother.idNumber),
+      streetCode: '530102004',
+    });
+    expect((await importCerts([v1])).queuedForReview).toBe(1);
+    // The corrected version names another mother, one the registry does not know.
+    const unknownMother = makeIdNumber('530102', '1993-03-13', 77);
+    const v2 = {
+      ...v1,
+      motherName: '韦娟娟',
+      motherIdNumber: unknownMother,
+      updatedAt: '2024-06-20 09:00:00',
+    };
+    expect((await importCerts([v2])).queuedForReview).toBe(1);
+    const item = (await queue(wuhua)).find((i) => i.recordId === 'W200000003')!;
+    expect((await decide(wuhua, item.id, 'same')).statusCode).toBe(200);
+    const pg = await page(await personIdOf(child.idNumber));
+    expect(field(pg, 'mother_id')?.value ?? null).toBeNull();
+    expect(pg.relatives).not.toContainEqual(expect.objectContaining({ relation: 'mother' }));
+  });
+
   it('the phone of a record decided "same" is merged as an import merges it (masked in the history)', async () => {
     const id = makeIdNumber('530102', '1988-08-18', 45);
     await importHf([

@@ -596,3 +596,45 @@ describe('HTTP imports and scope', () => {
     expect(audited.length).toBeGreaterThan(0);
   });
 });
+
+describe('a failure in the last batch’s writes', () => {
+  it('fails the whole import and leaves nothing of it (not a report of success)', async () => {
+    const a = policeRow({ name: '欧阳修', birth: '1987-07-07' });
+    await importFile(deps(), SYSTEM, {
+      feedId: 'police-hukou',
+      file: writeCsv(dir, 'police-hukou', [a], { name: 'tail-1.csv' }),
+    });
+    const batches = await count('import_batch');
+    const personOf = () =>
+      ts.deps.db.kysely
+        .selectFrom('person')
+        .select(['address', 'phone_masked', 'updated_at'])
+        .where('name', '=', '欧阳修')
+        .executeTakeFirstOrThrow();
+    const before = await personOf();
+    // The newer version changes the address and the phone; encrypting that phone (in the
+    // batch's deferred person update) fails.
+    const newer = {
+      ...a,
+      phone: '13900001111',
+      updatedAt: '20250301120000',
+      address: '昆明市五华区新地址1号',
+    };
+    const real = ts.deps.cipher;
+    const cipher = {
+      ...real,
+      encrypt: (v: string) => {
+        if (v === '13900001111') throw new Error('encryption failed');
+        return real.encrypt(v);
+      },
+    };
+    await expect(
+      importFile({ ...deps(), cipher }, SYSTEM, {
+        feedId: 'police-hukou',
+        file: writeCsv(dir, 'police-hukou', [newer], { name: 'tail-2.csv' }),
+      }),
+    ).rejects.toThrow('encryption failed');
+    expect(await count('import_batch')).toBe(batches);
+    expect(await personOf()).toEqual(before);
+  });
+});

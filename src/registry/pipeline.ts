@@ -202,6 +202,7 @@ export async function importFile(deps: Deps, actor: Actor, opts: ImportOptions):
           wake(wakeExecutor);
         }
       })();
+      let allExecuted = false;
       try {
         for (;;) {
           while (ahead.length === 0 && !readDone) await new Promise<void>((r) => (wakeExecutor = r));
@@ -213,13 +214,15 @@ export async function importFile(deps: Deps, actor: Actor, opts: ImportOptions):
           await run.execute(next);
           await opts.onProgress?.({ rows: run.report.rows, bytesRead: progress.bytesRead, totalBytes });
         }
+        allExecuted = true;
       } finally {
         stop = true;
         wake(wakeReader);
         await reader;
-        // Let statements still in flight end before a rollback.
-        await run.drain().catch(() => {});
+        // After a failure, let statements still in flight end before the rollback.
+        if (!allExecuted) await run.drain().catch(() => {});
       }
+      // Waits for the last batch's writes: their failure fails the import (all rolled back).
       const report = await run.finish(Date.now() - started);
       ctx.audit({
         action: 'import.run',
@@ -489,7 +492,7 @@ type PendingReview = {
   reasons: string[];
   record: Record<string, string | null>;
   /** What `record` masks that a "same" decision merges (JSON): parents resolved, phone encrypted. */
-  maskedFacts: string | null;
+  maskedFacts: string;
 };
 
 /** A field history row to write; `origin` says which record (source, feed, time, import). */
@@ -1154,7 +1157,9 @@ class ImportRun {
           if (mother?.id) hidden.mother_id = String(mother.id);
           if (father?.id) hidden.father_id = String(father.id);
           if (subj.facts.phone) hidden.phone_enc = ctx.cipher.encrypt(subj.facts.phone);
-          const maskedFacts = Object.keys(hidden).length ? JSON.stringify(hidden) : null;
+          // Always an object, empty when nothing was resolved: null marks an item queued before
+          // migration 0005, whose decision falls back to the birth event's mother.
+          const maskedFacts = JSON.stringify(hidden);
           for (const s of d.candidates)
             reviews.push({
               recordId: row.recordId,

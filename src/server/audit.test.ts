@@ -167,6 +167,24 @@ describe('hash-chained audit', () => {
       ]);
     });
 
+    it('a caught refusal is still written when the transaction then fails at its audit append', async () => {
+      const after = await lastAuditId();
+      const failed = inTransaction(ts.deps, SYSTEM, 'refuse-4', async (ctx) => {
+        await insertStreet(ctx);
+        try {
+          ctx.refuse({ action: 'test.refused', outcome: 'denied' }, new AppError('auth.forbidden'));
+        } catch {
+          // action is NOT NULL: the transaction's own audit append fails, and it rolls back.
+          ctx.audit({ action: null as unknown as string, outcome: 'success' });
+        }
+      });
+      await expect(failed).rejects.not.toBeInstanceOf(AppError);
+      expect((await auditAfter(after)).map((r) => `${r.action}:${r.outcome}:${r.request_id}`)).toEqual([
+        'test.refused:denied:refuse-4',
+      ]);
+      expect(await verifyAudit(ts.deps.db.kysely)).toMatchObject({ ok: true });
+    });
+
     it('fails closed: if the refusal’s audit row cannot be written, that error is thrown', async () => {
       const after = await lastAuditId();
       const refused = inTransaction(ts.deps, SYSTEM, 'refuse-3', async (ctx) => {

@@ -90,12 +90,13 @@ export async function inTransaction<T>(
         },
       };
       const result = await fn(ctx);
-      // Committing after all (fn caught the refusal): every event goes in this transaction.
-      refusals.length = 0;
+      // fn caught a refusal and goes on: its row is among `events`, written in this transaction.
       if (events.length) await appendAudit(trx, actor, requestId, now, events);
       return result;
     });
   } catch (err) {
+    // Rolled back, whatever failed (fn, the audit append or the commit itself): the refusals,
+    // even one fn caught, are then written on their own.
     if (refusals.length) {
       await kysely.transaction().execute((trx) => appendAudit(trx, actor, requestId, now, refusals));
     }
