@@ -317,11 +317,17 @@ function frozen(v: ParamValue): ParamValue {
   return v;
 }
 
-function compileEntries(name: string, kind: ParamKind, unit: string, values: unknown): ParamEntry[] {
-  if (!Array.isArray(values) || values.length === 0)
-    throw new ParameterError(`${name}: values must be a list`);
+/** `list`: where the entries are, for messages (`name.values`, or a reform's `parameters.name.update`). */
+function compileEntries(
+  name: string,
+  kind: ParamKind,
+  unit: string,
+  values: unknown,
+  list = `${name}.values`,
+): ParamEntry[] {
+  if (!Array.isArray(values) || values.length === 0) throw new ParameterError(`${list}: must be a list`);
   const entries = values.map((e, i): ParamEntry => {
-    const where = `${name}.values[${i}]`;
+    const where = `${list}[${i}]`;
     if (!isRecord(e)) throw new ParameterError(`${where}: expected a map`);
     const from = dateOf(e.from, `${where}.from`);
     const to = dateOf(e.to, `${where}.to`);
@@ -455,9 +461,12 @@ export function applyReform(set: ParameterSet, reform: unknown): ParameterSet {
     if (!isRecord(change)) throw new ParameterError(`reform ${reform.name}: ${name} must be a map`);
     const unit = String(change.unit ?? (kind === 'money' || kind === 'money_map' ? 'yuan' : base.unit));
     let entries = base.entries;
-    if (change.values !== undefined) entries = compileEntries(name, kind, unit, change.values);
+    const list = (key: string) => `parameters.${name}.${key}`;
+    if (change.values !== undefined)
+      entries = compileEntries(name, kind, unit, change.values, list('values'));
     if (change.update !== undefined) {
-      for (const add of compileEntries(name, kind, unit, change.update)) entries = splice(entries, add);
+      for (const add of compileEntries(name, kind, unit, change.update, list('update')))
+        entries = splice(entries, add);
     }
     params.set(name, { ...base, entries });
   }
