@@ -167,6 +167,33 @@ describe('parameters', () => {
       }),
     ).toThrow(ParameterError);
   });
+  it('reports every problem of a parameter file at once, each with its place and both languages', () => {
+    const definition = {
+      unit: 'yuan',
+      description: { zh: '二孩一次性补贴', en: 'second-child subsidy' },
+      values: [
+        { from: '2023-02-30', value: -1, citation: { source: 'plan', text: 't', grade: 'X' } },
+        { from: '2024-01-01', to: '2023-12-31', value: 2000, citation: { source: 'plan', text: 't' } },
+        { from: '2023-06-01', value: 2000 },
+      ],
+    };
+    let error: unknown;
+    try {
+      compileParameters([{ 'birth_subsidy.second_child': definition }]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ParameterError);
+    const issues = (error as ParameterError).issues.map((i) => [i.path, i.code]);
+    expect(issues).toEqual([
+      ['birth_subsidy.second_child.values[0].from', 'invalid_date'],
+      ['birth_subsidy.second_child.values[0].value', 'negative_amount'],
+      ['birth_subsidy.second_child.values[0].citation.grade', 'invalid_value'],
+      ['birth_subsidy.second_child.values[1]', 'invalid_period'],
+      ['birth_subsidy.second_child.values[2].citation', 'required'],
+    ]);
+    for (const i of (error as ParameterError).issues) expect(i.message.zh).toMatch(/[\u4e00-\u9fff]/);
+  });
   it('reform overlays splice periods without touching current law', () => {
     const R = loadReform(P, `${policyDir()}reforms/third-child-10000.yaml`);
     expect(entryAt(R, 'birth_subsidy.third_child', day('2025-06-01'))?.value).toBe(1000000);

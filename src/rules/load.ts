@@ -6,12 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseDocument } from 'yaml';
-import { isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
+import { isoFromDays, OPEN_END, OPEN_START } from './dates.ts';
 import { echo } from './echo.ts';
 import {
   applyReform,
-  checkParamValue,
+  checkParamEntry,
   compileParameters,
+  type EntryPeriod,
+  overlapIssues,
   PARAMETER_KINDS,
   type ParamEntry,
   ParameterError,
@@ -63,11 +65,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** A YAML timestamp read as a Date: its ISO day. */
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 /** A problem of a parameter value as a problem of the reform file (its code prefixed `reform.`). */
 function asReformIssue(i: ParamIssue): ReformIssue {
   return { ...i, code: `reform.${i.code}` };
@@ -82,14 +79,6 @@ function wrongType(path: string, v: unknown, zh: string, en: string): ReformIssu
 function nearNames(name: string): string[] {
   const group = name.split('.')[0];
   return Object.keys(PARAMETER_KINDS).filter((n) => n.split('.')[0] === group);
-}
-
-/** An entry's date: null when open-ended (absent), undefined when not a real day, else its ISO text and day number. */
-function dateValue(v: unknown): { iso: string; day: number } | null | undefined {
-  if (v === null || v === undefined) return null;
-  const iso = v instanceof Date ? isoDay(v) : typeof v === 'string' ? v : undefined;
-  const day = iso === undefined ? null : parseIsoDate(iso);
-  return iso === undefined || day === null ? undefined : { iso, day };
 }
 
 const TOP_FIELDS = new Set(['name', 'description', 'parameters']);
@@ -108,105 +97,19 @@ function unknownField(path: string, key: string, allowed: Set<string>): ReformIs
   };
 }
 
-/** An entry's period, as day numbers and as written ("…" when open-ended). */
-interface Period {
-  from: number;
-  to: number;
-  fromIso: string;
-  toIso: string;
-}
-
-/** An entry's period from its checked dates; undefined when a date is bad or it ends before it starts. */
-function entryPeriod(
-  from: ReturnType<typeof dateValue>,
-  to: ReturnType<typeof dateValue>,
-  ep: string,
-  push: (i: ReformIssue) => void,
-): Period | undefined {
-  if (from === undefined || to === undefined) return undefined;
-  const f = from?.day ?? OPEN_START;
-  const t = to?.day ?? OPEN_END;
-  if (t < f) {
-    // only when both dates are given: an open end never comes before the other
-    push({
-      code: 'reform.invalid_period',
-      path: ep,
-      message: {
-        zh: `起始日期 from ${from?.iso} 晚于结束日期 to ${to?.iso}`,
-        en: `from ${from?.iso} is after to ${to?.iso}`,
-      },
-    });
-    return undefined;
-  }
-  return { from: f, to: t, fromIso: from?.iso ?? '…', toIso: to?.iso ?? '…' };
-}
-
-/** Check one `update`/`values` entry at `ep`; its period when its dates are usable. */
+/** Check one `update`/`values` entry at `ep` (its fields, then checkParamEntry); its period when usable. */
 function checkEntry(
   kind: ParamKind,
   unit: string,
   e: unknown,
   ep: string,
   push: (i: ReformIssue) => void,
-): Period | undefined {
-  if (!isRecord(e)) {
-    push(
-      wrongType(
-        ep,
-        e,
-        '应为包含 from、to、value、citation 的映射',
-        'expected a map with from, to, value, citation',
-      ),
-    );
-    return undefined;
-  }
-  for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
-  const from = dateValue(e.from);
-  const to = dateValue(e.to);
-  for (const [k, d] of [
-    ['from', from],
-    ['to', to],
-  ] as const) {
-    if (d === undefined) {
-      push({
-        code: 'reform.invalid_date',
-        path: `${ep}.${k}`,
-        message: {
-          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(e[k])}`,
-          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(e[k])}`,
-        },
-      });
-    }
-  }
-  const period = entryPeriod(from, to, ep, push);
-  if (!('value' in e)) {
-    push({
-      code: 'reform.required',
-      path: `${ep}.value`,
-      message: { zh: '缺少 value', en: 'value is required' },
-    });
-  } else for (const i of checkParamValue(kind, unit, e.value, `${ep}.value`)) push(asReformIssue(i));
-  const c = e.citation;
-  if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
-    push({
-      code: 'reform.required',
-      path: `${ep}.citation`,
-      message: {
-        zh: 'citation 须包含 source 和 text（例如 source: reform:名称，text: 假设……）',
-        en: 'citation needs source and text (e.g. source: reform:name, text: the assumption)',
-      },
-    });
-  } else if (c.grade !== undefined && c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U') {
-    push({
-      code: 'reform.invalid_value',
-      path: `${ep}.citation.grade`,
-      message: {
-        zh: `等级应为 P、S 或 U：${echo(c.grade)}`,
-        en: `grade must be P, S or U: ${echo(c.grade)}`,
-      },
-    });
-  }
-  return period;
+): EntryPeriod | undefined {
+  if (isRecord(e))
+    for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
+  const r = checkParamEntry(kind, unit, e, ep);
+  for (const i of r.issues) push(asReformIssue(i));
+  return r.period;
 }
 
 /** Check a parsed reform document against current law; every problem found, at most MAX_ISSUES. */
@@ -343,26 +246,12 @@ function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
         });
         continue;
       }
-      const periods: Array<Period & { i: number }> = [];
+      const periods: Array<EntryPeriod & { i: number }> = [];
       list.forEach((e, i) => {
         const period = checkEntry(kind, unit, e, `${lp}[${i}]`, push);
         if (period) periods.push({ i, ...period });
       });
-      periods.sort((a, b) => a.from - b.from || a.i - b.i);
-      for (let k = 1; k < periods.length; k++) {
-        const a = periods[k - 1];
-        const b = periods[k];
-        if (b.from <= a.to) {
-          push({
-            code: 'reform.overlap',
-            path: `${lp}[${b.i}]`,
-            message: {
-              zh: `与 ${listKey}[${a.i}] 时段重叠：${a.fromIso}…${a.toIso} 与 ${b.fromIso}…${b.toIso}`,
-              en: `overlaps ${listKey}[${a.i}]: ${a.fromIso}…${a.toIso} and ${b.fromIso}…${b.toIso}`,
-            },
-          });
-        }
-      }
+      for (const i of overlapIssues(periods, listKey, lp)) push(asReformIssue(i));
     }
   }
   return issues;

@@ -112,13 +112,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-function dateOf(v: unknown, where: string): string | null {
-  if (v === null || v === undefined) return null;
-  const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
-  if (parseIsoDate(s) === null) throw new ParameterError(`${where}: invalid date ${JSON.stringify(v)}`);
-  return s;
-}
-
 /**
  * One problem of a parameter value: where (dotted path, e.g. `name.values[0].value`), a code
  * (`invalid_type`, `invalid_integer`, `negative_amount`, `invalid_amount`, `invalid_area_code`)
@@ -258,6 +251,135 @@ export function checkParamValue(kind: ParamKind, unit: string, v: unknown, path:
   return issues;
 }
 
+/** An entry's date: null when open-ended (absent), undefined when not a real day, else its ISO text and day. */
+function dateValue(v: unknown): { iso: string; day: number } | null | undefined {
+  if (v === null || v === undefined) return null;
+  const iso = v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v : undefined;
+  const day = iso === undefined ? null : parseIsoDate(iso);
+  return iso === undefined || day === null ? undefined : { iso, day };
+}
+
+/** An entry's period, as day numbers and as written ("…" when open-ended). */
+export interface EntryPeriod {
+  from: number;
+  to: number;
+  fromIso: string;
+  toIso: string;
+}
+
+/**
+ * Every problem of one dated entry (`from`, `to`, `value`, `citation`) of a parameter at `path`
+ * (codes `invalid_type`, `invalid_date`, `invalid_period`, `required`, `invalid_value` and those
+ * of checkParamValue), and its period when its dates are usable. For current law
+ * (compileParameters) and reform files (loadReform) alike.
+ */
+export function checkParamEntry(
+  kind: ParamKind,
+  unit: string,
+  e: unknown,
+  path: string,
+): { issues: ParamIssue[]; period?: EntryPeriod } {
+  if (!isRecord(e)) {
+    const zh = '应为包含 from、to、value、citation 的映射';
+    return { issues: [wrongType(path, e, zh, 'expected a map with from, to, value, citation')] };
+  }
+  const issues: ParamIssue[] = [];
+  const from = dateValue(e.from);
+  const to = dateValue(e.to);
+  for (const [k, d] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (d === undefined) {
+      issues.push({
+        code: 'invalid_date',
+        path: `${path}.${k}`,
+        message: {
+          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(e[k])}`,
+          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(e[k])}`,
+        },
+      });
+    }
+  }
+  let period: EntryPeriod | undefined;
+  if (from !== undefined && to !== undefined) {
+    const f = from?.day ?? OPEN_START;
+    const t = to?.day ?? OPEN_END;
+    // Only when both dates are given: an open end never comes before the other.
+    if (t < f) {
+      issues.push({
+        code: 'invalid_period',
+        path,
+        message: {
+          zh: `起始日期 from ${from?.iso} 晚于结束日期 to ${to?.iso}`,
+          en: `from ${from?.iso} is after to ${to?.iso}`,
+        },
+      });
+    } else period = { from: f, to: t, fromIso: from?.iso ?? '…', toIso: to?.iso ?? '…' };
+  }
+  if (!('value' in e)) {
+    issues.push({
+      code: 'required',
+      path: `${path}.value`,
+      message: { zh: '缺少 value', en: 'value is required' },
+    });
+  } else issues.push(...checkParamValue(kind, unit, e.value, `${path}.value`));
+  const c = e.citation;
+  if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
+    issues.push({
+      code: 'required',
+      path: `${path}.citation`,
+      message: {
+        zh: 'citation 须包含 source 和 text（例如 source: reform:名称，text: 假设……）',
+        en: 'citation needs source and text (e.g. source: reform:name, text: the assumption)',
+      },
+    });
+  } else if (c.grade !== undefined && c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U') {
+    issues.push({
+      code: 'invalid_value',
+      path: `${path}.citation.grade`,
+      message: {
+        zh: `等级应为 P、S 或 U：${echo(c.grade)}`,
+        en: `grade must be P, S or U: ${echo(c.grade)}`,
+      },
+    });
+  }
+  return { issues, period };
+}
+
+/**
+ * Entries of one list (`listKey` at `listPath`) whose periods overlap an earlier one's; `periods`
+ * carry their index in the list.
+ */
+export function overlapIssues(
+  periods: ReadonlyArray<EntryPeriod & { i: number }>,
+  listKey: string,
+  listPath: string,
+): ParamIssue[] {
+  const sorted = [...periods].sort((a, b) => a.from - b.from || a.i - b.i);
+  const issues: ParamIssue[] = [];
+  for (let k = 1; k < sorted.length; k++) {
+    const a = sorted[k - 1];
+    const b = sorted[k];
+    if (b.from <= a.to) {
+      issues.push({
+        code: 'overlap',
+        path: `${listPath}[${b.i}]`,
+        message: {
+          zh: `与 ${listKey}[${a.i}] 时段重叠：${a.fromIso}…${a.toIso} 与 ${b.fromIso}…${b.toIso}`,
+          en: `overlaps ${listKey}[${a.i}]: ${a.fromIso}…${a.toIso} and ${b.fromIso}…${b.toIso}`,
+        },
+      });
+    }
+  }
+  return issues;
+}
+
+/** A ParameterError listing every problem (in English; the problems carry both languages). */
+function failWith(issues: ParamIssue[]): never {
+  throw new ParameterError(issues.map((i) => `${i.path}: ${i.message.en}`).join('; '), issues);
+}
+
 function toFen(v: number, unit: string): number {
   return unit === 'yuan' ? Math.round(v * 100) : v;
 }
@@ -268,9 +390,7 @@ function compileValue(kind: ParamKind, v: unknown, unit: string, where: string):
     throw new ParameterError(`${where}: money unit must be yuan or fen`);
   }
   const issues = checkParamValue(kind, unit, v, where);
-  if (issues.length) {
-    throw new ParameterError(issues.map((i) => `${i.path}: ${i.message.en}`).join('; '), issues);
-  }
+  if (issues.length) failWith(issues);
   switch (kind) {
     case 'money':
       return toFen(v as number, unit);
@@ -293,17 +413,11 @@ function compileValue(kind: ParamKind, v: unknown, unit: string, where: string):
   }
 }
 
-function compileCitation(c: unknown, where: string): Citation {
-  if (!isRecord(c) || typeof c.source !== 'string' || typeof c.text !== 'string') {
-    throw new ParameterError(`${where}: citation needs source and text`);
-  }
-  const out: Citation = { source: c.source, text: c.text };
+/** A citation checked by checkParamEntry, as compiled. */
+function compileCitation(c: Record<string, unknown>): Citation {
+  const out: Citation = { source: String(c.source), text: String(c.text) };
   if (c.clause !== undefined) out.clause = String(c.clause);
-  if (c.grade !== undefined) {
-    if (c.grade !== 'P' && c.grade !== 'S' && c.grade !== 'U')
-      throw new ParameterError(`${where}: bad grade`);
-    out.grade = c.grade;
-  }
+  if (c.grade !== undefined) out.grade = c.grade as Grade;
   if (c.document !== undefined) out.document = String(c.document);
   return out;
 }
@@ -317,7 +431,10 @@ function frozen(v: ParamValue): ParamValue {
   return v;
 }
 
-/** `list`: where the entries are, for messages (`name.values`, or a reform's `parameters.name.update`). */
+/**
+ * A parameter's dated entries, checked (every problem at once) and compiled. `list`: where they
+ * are, for messages (`name.values`, or a reform's `parameters.name.update`).
+ */
 function compileEntries(
   name: string,
   kind: ParamKind,
@@ -326,30 +443,28 @@ function compileEntries(
   list = `${name}.values`,
 ): ParamEntry[] {
   if (!Array.isArray(values) || values.length === 0) throw new ParameterError(`${list}: must be a list`);
-  const entries = values.map((e, i): ParamEntry => {
-    const where = `${list}[${i}]`;
-    if (!isRecord(e)) throw new ParameterError(`${where}: expected a map`);
-    const from = dateOf(e.from, `${where}.from`);
-    const to = dateOf(e.to, `${where}.to`);
-    const fromDay = from === null ? OPEN_START : (parseIsoDate(from) as number);
-    const toDay = to === null ? OPEN_END : (parseIsoDate(to) as number);
-    if (toDay < fromDay) throw new ParameterError(`${where}: ends before it starts`);
+  const issues: ParamIssue[] = [];
+  const periods: Array<EntryPeriod & { i: number }> = [];
+  values.forEach((e, i) => {
+    const r = checkParamEntry(kind, unit, e, `${list}[${i}]`);
+    issues.push(...r.issues);
+    if (r.period) periods.push({ i, ...r.period });
+  });
+  issues.push(...overlapIssues(periods, list.slice(list.lastIndexOf('.') + 1), list));
+  if (issues.length) failWith(issues);
+  const entries = values.map((e: Record<string, unknown>, i): ParamEntry => {
     const entry: ParamEntry = {
-      from,
-      to,
-      fromDay,
-      toDay,
-      value: frozen(compileValue(kind, e.value, unit, `${where}.value`)),
-      citation: Object.freeze(compileCitation(e.citation, `${where}.citation`)),
+      from: dateValue(e.from)?.iso ?? null,
+      to: dateValue(e.to)?.iso ?? null,
+      fromDay: periods[i].from,
+      toDay: periods[i].to,
+      value: frozen(compileValue(kind, e.value, unit, `${list}[${i}].value`)),
+      citation: Object.freeze(compileCitation(e.citation as Record<string, unknown>)),
     };
     if (typeof e.note === 'string') entry.note = e.note;
     return entry;
   });
-  entries.sort((a, b) => a.fromDay - b.fromDay);
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i].fromDay <= entries[i - 1].toDay) throw new ParameterError(`${name}: periods overlap`);
-  }
-  return entries;
+  return entries.sort((a, b) => a.fromDay - b.fromDay);
 }
 
 function compileParameter(name: string, raw: unknown): Parameter {
