@@ -508,6 +508,21 @@ describe('a "same" decision merges the record as an import would', () => {
     });
   });
 
+  it('a newer version that no longer matches anyone leaves the queue (no stale item to decide on)', async () => {
+    await police([policeRow({ name: '冯远航', birth: '1979-11-23' })]);
+    const rec = (birthDate: string, updatedAt: string) =>
+      mi({ recordId: 'YB-FYH-1', name: '冯远航', birthDate, streetCode: '530102009', updatedAt });
+    expect(await importMi(miFile([rec('1979-11-23', '2025-01-01 10:00:00')]))).toMatchObject({
+      queuedForReview: 1,
+    });
+    // The corrected birth date makes it nobody's candidate.
+    expect(await importMi(miFile([rec('1990-09-09', '2025-02-01 10:00:00')]))).toMatchObject({
+      updated: 1,
+      queuedForReview: 0,
+    });
+    expect((await queue(wuhua)).filter((i) => i.recordId === 'YB-FYH-1')).toEqual([]);
+  });
+
   it('writes the field history and the conflicts, and the area follows the street', async () => {
     const id = makeIdNumber('530102', '1986-03-03', 43);
     await importHf([hf({ recordId: 'GJJ-MQ-1', idNumber: id, name: '马青', birthDate: '1986-03-03' })]);

@@ -1064,7 +1064,7 @@ class ImportRun {
       { kind: string | null; streetCode: string | null; areaCode: string }
     >();
     const newPersons: PersonState[] = [];
-    const settled: string[] = [];
+    const superseded: string[] = [];
 
     const resolve = (ref: PersonRef, areaCode: string): PersonState | null => {
       if (!ref.idNumber) return null;
@@ -1205,8 +1205,9 @@ class ImportRun {
           areaCode: row.areaCode,
         });
       }
-      // Linked now (a confident match, a certificate): its open review items are moot.
-      if (person && w.wasUnlinked) settled.push(row.recordId);
+      // A newer version of a record stored unlinked replaces whatever of it waits for staff:
+      // its open review items go, and the new version is queued again if it still needs to be.
+      if (w.wasUnlinked) superseded.push(row.recordId);
       records.push({
         recordId: row.recordId,
         updatedAt: row.updatedAt,
@@ -1229,7 +1230,7 @@ class ImportRun {
       households,
       rejects,
       prep.rejectValues,
-      settled,
+      superseded,
     );
     // Awaited by drain(); a failure meanwhile must not count as unhandled.
     this.tail.catch(() => {});
@@ -1298,14 +1299,14 @@ class ImportRun {
     households: Map<string, { kind: string | null; streetCode: string | null; areaCode: string }>,
     rejects: RejectedRow[],
     rejectValues: string[],
-    settled: string[],
+    superseded: string[],
   ): Promise<void> {
     const { spec, trx } = this;
     // The persons' changes first: their values, field history and conflicts.
     this.report.personsUpdated += await changes.write(trx, this.ctx.now);
-    if (settled.length) {
+    if (superseded.length) {
       await sql`delete from review_item where feed_id = ${spec.id} and status = 'open'
-        and record_id = any(${arrayLiteral(settled)}::text[])`.execute(trx);
+        and record_id = any(${arrayLiteral(superseded)}::text[])`.execute(trx);
     }
     const now = this.ctx.now.toISOString();
     const importId = this.importId;
@@ -1399,12 +1400,8 @@ class ImportRun {
         },
         `'${spec.id}', record_id, '${spec.source}', candidate, area_code, score, reasons::jsonb, record::jsonb,
           masked_facts::jsonb, ${importId}, '${now}'::timestamptz`,
-        // A newer version of a record still waiting for staff replaces the one they would decide
-        // on (its values are what a "same" decision merges); a decided item stays as decided.
-        `on conflict (feed_id, record_id, candidate_person_id) do update set score = excluded.score,
-          reasons = excluded.reasons, record = excluded.record, masked_facts = excluded.masked_facts,
-          import_id = excluded.import_id
-          where review_item.status = 'open'`,
+        // A decided item stays as decided (an open one of an older version was removed above).
+        'on conflict (feed_id, record_id, candidate_person_id) do nothing',
       );
     }
     if (rejects.length) {
