@@ -72,6 +72,7 @@ export const UserViewSchema = Type.Object({
   areaName: Type.Union([Type.String(), Type.Null()]),
   departmentCode: Type.Union([Type.String(), Type.Null()]),
   departmentName: Type.Union([Type.String(), Type.Null()]),
+  departmentNameEn: Type.Union([Type.String(), Type.Null()]),
   permissions: Type.Array(Type.String()),
 });
 

@@ -182,6 +182,22 @@ describe('web shell against the real server', () => {
     });
   }
 
+  it('names the staff member’s area and department in the chosen language', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await signInStaff(page, server.url, 'staff-health-wuhua');
+    const scope = page.locator('[data-testid=user-scope]');
+    await scope.waitFor();
+    expect(await visibleText(scope)).toMatch(/五华.*卫/);
+    await page.locator('[data-testid=lang-switch]').click();
+    await expect.poll(() => visibleText(page.locator('[data-testid=sign-out]')), POLL).toContain('Sign out');
+    const english = await visibleText(scope);
+    expect(english).toMatch(/Wuhua.*Health/);
+    expect(english).not.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(page, 'header-staff-en', false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('exports the table to Excel, prints without the chrome, and switches to English', async () => {
     const { context, page, errors } = await newPage(browser);
     await signInStaff(page, server.url, 'city-admin');

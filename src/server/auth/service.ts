@@ -29,6 +29,7 @@ export type UserView = {
   areaName: string | null;
   departmentCode: string | null;
   departmentName: string | null;
+  departmentNameEn: string | null;
   permissions: string[];
 };
 
@@ -90,6 +91,7 @@ export async function userView(db: Kysely<Database>, userId: number): Promise<Us
       'a.short_name as area_name',
       'u.department_code',
       'd.name as department_name',
+      'd.name_en as department_name_en',
     ])
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
@@ -101,6 +103,7 @@ export async function userView(db: Kysely<Database>, userId: number): Promise<Us
     areaName: u.area_name,
     departmentCode: u.department_code,
     departmentName: u.department_name,
+    departmentNameEn: u.department_name_en,
     permissions: [...permissionsOf(u.role)],
   };
 }

@@ -1,10 +1,16 @@
 /** Reference data every installation has: areas, streets and departments. Idempotent. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import departmentData from '../../../data/departments/departments.json' with { type: 'json' };
 import type { Database } from '../../db/schema.ts';
 import { managementAreas, streets } from '../../domain/areas.ts';
 
-export type DepartmentDef = { key: string; name: string; nameEn: string; countyName: string };
+export type DepartmentDef = {
+  key: string;
+  name: string;
+  nameEn: string;
+  countyName: string;
+  countyNameEn: string;
+};
 export const departmentDefs: readonly DepartmentDef[] = departmentData.departments;
 
 /** Code of a department: `health` (city level) or `health@530102` (an area's counterpart). */
@@ -57,7 +63,7 @@ export async function seedReference(
       code: departmentCode(d.key, a.code),
       key: d.key,
       name: `${a.shortName}${d.countyName}`,
-      name_en: `${a.nameEn} ${d.nameEn}`,
+      name_en: `${a.nameEn} ${d.countyNameEn}`,
       level: 'area' as const,
       area_code: a.code,
       parent_code: d.key,
@@ -68,7 +74,16 @@ export async function seedReference(
     await db
       .insertInto('department')
       .values(batch)
-      .onConflict((oc) => oc.column('code').doNothing())
+      // Names follow the reference file: a corrected name reaches databases seeded before; rows
+      // already right are not rewritten.
+      .onConflict((oc) =>
+        oc
+          .column('code')
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name'), name_en: eb.ref('excluded.name_en') }))
+          .where(
+            sql<boolean>`(department.name, department.name_en) is distinct from (excluded.name, excluded.name_en)`,
+          ),
+      )
       .execute();
   }
   return { areas: managementAreas.length, streets: streets.length, departments: rows.length };

@@ -12,6 +12,7 @@ export type User = {
   areaName: string | null;
   departmentCode: string | null;
   departmentName: string | null;
+  departmentNameEn: string | null;
   permissions: string[];
 };
 

@@ -45,8 +45,10 @@ export function LanguageSwitch({ size = 'middle' }: { size?: 'small' | 'middle' 
 
 function UserSummary({ user, vertical }: { user: User; vertical: boolean }) {
   const { t } = useTranslation();
-  const area = (user.areaCode && managementAreaLabel(user.areaCode, currentLanguage())) || user.areaName;
-  const scope = [area ?? t('header.cityWide'), user.departmentName].filter(Boolean).join(' · ');
+  const lang = currentLanguage();
+  const area = (user.areaCode && managementAreaLabel(user.areaCode, lang)) || user.areaName;
+  const department = lang === 'en' ? (user.departmentNameEn ?? user.departmentName) : user.departmentName;
+  const scope = [area ?? t('header.cityWide'), department].filter(Boolean).join(' · ');
   return (
     <Space
       orientation={vertical ? 'vertical' : 'horizontal'}
@@ -60,7 +62,11 @@ function UserSummary({ user, vertical }: { user: User; vertical: boolean }) {
       <Tag color="blue" className="app-user-role">
         {t(`roles.${user.role}`)}
       </Tag>
-      {user.role !== 'citizen' && <Typography.Text type="secondary">{scope}</Typography.Text>}
+      {user.role !== 'citizen' && (
+        <Typography.Text type="secondary" data-testid="user-scope">
+          {scope}
+        </Typography.Text>
+      )}
     </Space>
   );
 }
