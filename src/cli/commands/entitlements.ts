@@ -17,7 +17,7 @@ export function register(program: Command): void {
       const { computeEntitlementsFromText, isRulesFault, problemErrors } = await import(
         '../../rules/index.ts'
       );
-      const { loadParameters } = await import('../../rules/load.ts');
+      const { loadParameters, unreadableReason } = await import('../../rules/load.ts');
       const { AppError, toProblem } = await import('../../server/errors.ts');
       type Issues = Parameters<typeof problemErrors>[0];
       const problem = (issues: Issues) => {
@@ -34,14 +34,14 @@ export function register(program: Command): void {
       try {
         text = readFileSync(opts.input, 'utf8');
       } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        const why = unreadableReason(err);
         problem([
           {
             code: 'input.unreadable',
             path: '',
             message: {
-              zh: `无法读取输入文件：${opts.input}（${why}）`,
-              en: `Cannot read the input file: ${opts.input} (${why})`,
+              zh: `无法读取输入文件：${opts.input}（${why.zh}）`,
+              en: `Cannot read the input file: ${opts.input} (${why.en})`,
             },
           },
         ]);

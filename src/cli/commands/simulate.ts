@@ -42,7 +42,7 @@ export function register(program: Command): void {
         reform?: string;
         json?: boolean;
       }) => {
-        const { createReadStream, statSync } = await import('node:fs');
+        const { createReadStream } = await import('node:fs');
         const { createInterface } = await import('node:readline');
         const { loadParameters, loadReform, ReformFileError, unreadableReason } = await import(
           '../../rules/load.ts'
@@ -155,12 +155,6 @@ export function register(program: Command): void {
               en: `cannot read the population file ${file}`,
               zh: `无法读取人口文件：${file}`,
             });
-          try {
-            if (!statSync(file).isFile())
-              return unreadable({ en: 'not a file (a directory?)', zh: '不是文件（是目录？）' });
-          } catch (err) {
-            return unreadable(unreadableReason(err));
-          }
           const csv = file.toLowerCase().endsWith('.csv');
           const b = new ColumnsBuilder();
           const issues: import('../../rules/population.ts').PopulationIssue[] = [];

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { SIMULATION_YEARS } from '../../../rules/simulate.ts';
 import { inTransaction } from '../../context.ts';
 import { type App, problemResponses, type ServerDeps } from '../../http.ts';
 import { listReforms, submitSimulation } from './service.ts';
@@ -36,7 +37,10 @@ export async function budgetRoutes(app: App, deps: ServerDeps): Promise<void> {
         summary: 'Start a budget simulation (a durable job; poll /jobs/:id) / 发起预算测算',
         body: Type.Object(
           {
-            years: Type.Array(Type.Integer({ minimum: 2020, maximum: 2035 }), { minItems: 1, maxItems: 16 }),
+            years: Type.Array(
+              Type.Integer({ minimum: SIMULATION_YEARS.first, maximum: SIMULATION_YEARS.last }),
+              { minItems: 1, maxItems: SIMULATION_YEARS.last - SIMULATION_YEARS.first + 1 },
+            ),
             reform: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z0-9-]{1,64}$' }), Type.Null()])),
             population: Type.Union([Type.Literal('synthetic'), Type.Literal('registry')], {
               default: 'synthetic',
