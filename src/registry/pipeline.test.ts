@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCharacter, makeIdNumber } from '../domain/id-number.ts';
 import { SYSTEM } from '../server/context.ts';
-import { AppError } from '../server/errors.ts';
+import { AppError, toProblem } from '../server/errors.ts';
 import { createTestServer, type TestServer, uploadImport } from '../server/test-support.ts';
 import { importJobsIdle } from './jobs.ts';
 import { importFile } from './pipeline.ts';
@@ -67,6 +67,25 @@ describe('files refused as a whole leave nothing behind', () => {
       expect((e as AppError).params.unexpected).toContain('备注');
     }
     expect(await count('person')).toBe(before);
+    await nothingLeft();
+  });
+
+  it('says each language’s own words in a refusal (an unnamed and a repeated column)', async () => {
+    const headers = [...writeCsvHeaders(), '', '姓名'];
+    const file = writeCsv(dir, 'police-hukou', rows(), { headers, name: 'cols-lang.csv' });
+    let error: unknown;
+    try {
+      await importFile(deps(), SYSTEM, { feedId: 'police-hukou', file });
+    } catch (e) {
+      error = e;
+    }
+    const { messages } = toProblem(error as AppError, 'en');
+    expect(messages.en).toMatch(/\(column \d+ has no name\)/);
+    expect(messages.en).toContain('姓名 (repeated)');
+    expect(messages.en).not.toMatch(/无列名|重复/);
+    expect(messages['zh-CN']).toMatch(/（第 \d+ 列无列名）/);
+    expect(messages['zh-CN']).toContain('姓名（重复）');
+    expect(messages['zh-CN']).not.toMatch(/has no name|repeated/);
     await nothingLeft();
   });
 

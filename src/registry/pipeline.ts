@@ -107,12 +107,13 @@ export const TIMELY_DAYS = 60;
 
 /** Refusal → the API's error. */
 function refusalError(e: ImportRefused): AppError {
+  // The reader's parameters (some per language: `missing.zh`, …), then the where and why.
   return new AppError(e.code, {
-    missing: String(e.params.missing ?? '—'),
-    unexpected: String(e.params.unexpected ?? '—'),
+    missing: '—',
+    unexpected: '—',
+    expected: '',
+    ...e.params,
     line: String(e.params.line ?? ''),
-    expected: String(e.params.expected ?? ''),
-    reason: String(e.params.reason ?? ''),
     ...refusalParams(e.code, e.params),
   });
 }

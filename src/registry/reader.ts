@@ -21,10 +21,12 @@ export class ImportRefused extends Error {
   }
 }
 
-/** "中文 / English" → its two halves (the reader writes its reasons in both languages). */
-function reasonHalves(text: string): { zh: string; en: string } {
-  const i = text.indexOf(' / ');
-  return i < 0 ? { zh: text, en: text } : { zh: text.slice(0, i), en: text.slice(i + 3) };
+/**
+ * A refusal parameter in both languages: `name.zh` / `name.en`, which toProblem fills into each
+ * language's message, and `name` with both, for logs and the refusal's own text.
+ */
+function bilingual(name: string, zh: string, en: string): Record<string, string> {
+  return { [name]: zh === en ? zh : `${zh} / ${en}`, [`${name}.zh`]: zh, [`${name}.en`]: en };
 }
 
 /**
@@ -37,8 +39,10 @@ export function refusalParams(
   params: Record<string, string | number>,
 ): Record<string, string> {
   const line = Number(params.line ?? 0);
-  const reason = String(params.reason ?? '');
-  const r = reason ? reasonHalves(reason) : null;
+  // A library's own message (params.reason) is the same in both languages.
+  const zhReason = params['reason.zh'] ?? params.reason;
+  const r =
+    zhReason === undefined ? null : { zh: String(zhReason), en: String(params['reason.en'] ?? zhReason) };
   const out: Record<string, string> = { 'detail.zh': '', 'detail.en': '' };
   if (code === 'import.unreadable') {
     out['why.zh'] = r?.zh ?? '';
@@ -83,19 +87,27 @@ export function checkHeader(spec: FeedSpec, found: string[], keys = false): Head
   const identity = used === expected.length && index.every((j, k) => j === k);
   if (identity) return { index, width: got.length, used, identity };
   const missing = expected.filter((_, k) => index[k] < 0);
-  const unexpected: string[] = [];
+  const unexpectedZh: string[] = [];
+  const unexpectedEn: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < used; i++) {
     const h = got[i];
-    if (h === '') unexpected.push(`（第 ${i + 1} 列无列名 / column ${i + 1} has no name）`);
-    else if (!expected.includes(h)) unexpected.push(h);
-    else if (seen.has(h)) unexpected.push(`${h}（重复 / repeated）`);
+    if (h === '') {
+      unexpectedZh.push(`（第 ${i + 1} 列无列名）`);
+      unexpectedEn.push(`(column ${i + 1} has no name)`);
+    } else if (!expected.includes(h)) {
+      unexpectedZh.push(h);
+      unexpectedEn.push(h);
+    } else if (seen.has(h)) {
+      unexpectedZh.push(`${h}（重复）`);
+      unexpectedEn.push(`${h} (repeated)`);
+    }
     seen.add(h);
   }
-  if (missing.length > 0 || unexpected.length > 0)
+  if (missing.length > 0 || unexpectedZh.length > 0)
     throw new ImportRefused('import.columns', {
-      missing: missing.join('、') || '—',
-      unexpected: unexpected.join('、') || '—',
+      ...bilingual('missing', missing.join('、') || '—', missing.join(', ') || '—'),
+      ...bilingual('unexpected', unexpectedZh.join('、') || '—', unexpectedEn.join(', ') || '—'),
       line: 1,
     });
   return { index, width: got.length, used, identity };
@@ -104,10 +116,14 @@ export function checkHeader(spec: FeedSpec, found: string[], keys = false): Head
 /** The refusal of a file without a header row (empty, or blank lines only). */
 function noHeader(spec: FeedSpec, keys = false): ImportRefused {
   return new ImportRefused('import.columns', {
-    missing: spec.columns.map((c) => (keys ? c.key : c.header)).join('、'),
+    ...bilingual(
+      'missing',
+      spec.columns.map((c) => (keys ? c.key : c.header)).join('、'),
+      spec.columns.map((c) => (keys ? c.key : c.header)).join(', '),
+    ),
     unexpected: '—',
     line: 1,
-    reason: '文件为空，没有表头 / the file is empty: there is no header row',
+    ...bilingual('reason', '文件为空，没有表头', 'the file is empty: there is no header row'),
   });
 }
 
@@ -172,7 +188,11 @@ function decoderFor(spec: FeedSpec): {
         throw new ImportRefused('import.encoding', {
           expected: ENCODING_NAME[label],
           line: at,
-          reason: `含有不是 ${ENCODING_NAME[label]} 编码的字节 / bytes that are not ${ENCODING_NAME[label]}`,
+          ...bilingual(
+            'reason',
+            `含有不是 ${ENCODING_NAME[label]} 编码的字节`,
+            `bytes that are not ${ENCODING_NAME[label]}`,
+          ),
         });
       }
     },
@@ -182,7 +202,7 @@ function decoderFor(spec: FeedSpec): {
       } catch {
         throw new ImportRefused('import.truncated', {
           line,
-          reason: '文件在一个汉字的中间结束 / the file ends in the middle of a character',
+          ...bilingual('reason', '文件在一个汉字的中间结束', 'the file ends in the middle of a character'),
         });
       }
     },
@@ -197,10 +217,17 @@ function refuseWorkbook(spec: FeedSpec, head: Buffer): void {
   const enc = ENCODING_NAME[labelOf(spec)];
   throw new ImportRefused('import.unreadable', {
     line: 1,
-    reason:
-      spec.format === 'csv'
-        ? `这是 Excel 工作簿，本数据接口只收 ${enc} 编码的 CSV 文本，请在 Excel 中另存为 CSV / this is an Excel workbook; this feed takes CSV text in ${enc}: save it from Excel as CSV`
-        : '这是 Excel 工作簿，本数据接口只收 JSON lines 文本，请从业务系统重新导出 .jsonl 文件 / this is an Excel workbook; this feed takes JSON lines text: export the .jsonl file from the system again',
+    ...(spec.format === 'csv'
+      ? bilingual(
+          'reason',
+          `这是 Excel 工作簿，本数据接口只收 ${enc} 编码的 CSV 文本，请在 Excel 中另存为 CSV`,
+          `this is an Excel workbook; this feed takes CSV text in ${enc}: save it from Excel as CSV`,
+        )
+      : bilingual(
+          'reason',
+          '这是 Excel 工作簿，本数据接口只收 JSON lines 文本，请从业务系统重新导出 .jsonl 文件',
+          'this is an Excel workbook; this feed takes JSON lines text: export the .jsonl file from the system again',
+        )),
   });
 }
 
@@ -263,7 +290,7 @@ function sniffEncoding(spec: FeedSpec, head: Buffer): void {
       throw new ImportRefused('import.encoding', {
         expected: 'UTF-8',
         line: 1,
-        reason: '含有不是 UTF-8 编码的字节 / bytes that are not UTF-8',
+        ...bilingual('reason', '含有不是 UTF-8 编码的字节', 'bytes that are not UTF-8'),
       });
   }
   if (other === null) return;
@@ -281,7 +308,7 @@ function sniffEncoding(spec: FeedSpec, head: Buffer): void {
   throw new ImportRefused('import.encoding', {
     expected: ENCODING_NAME[expected],
     line: 1,
-    reason: `文件是 ${otherName} 编码 / the file is in ${otherName}`,
+    ...bilingual('reason', `文件是 ${otherName} 编码`, `the file is in ${otherName}`),
   });
 }
 
@@ -444,7 +471,7 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
       if (!checked)
         throw new ImportRefused('import.unreadable', {
           line,
-          reason: `第 ${line} 行不是 JSON / line ${line} is not JSON`,
+          ...bilingual('reason', `第 ${line} 行不是 JSON`, `line ${line} is not JSON`),
         });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
@@ -452,7 +479,7 @@ async function* jsonlRows(spec: FeedSpec, file: string, progress: ReadProgress):
       if (!checked)
         throw new ImportRefused('import.unreadable', {
           line,
-          reason: `第 ${line} 行不是 JSON 对象 / line ${line} is not a JSON object`,
+          ...bilingual('reason', `第 ${line} 行不是 JSON 对象`, `line ${line} is not a JSON object`),
         });
       return { line, cells: keys.map(() => null), problem: 'row.malformed' };
     }
@@ -514,7 +541,11 @@ async function* xlsxRows(spec: FeedSpec, file: string, progress: ReadProgress): 
           }
           throw new ImportRefused('import.columns', {
             missing: '—',
-            unexpected: `第 ${notHeader.row} 行「${notHeader.text}」（表头须在第一行，不能有标题行 / row ${notHeader.row} "${notHeader.text}": the header must be the first row, without a title above it）`,
+            ...bilingual(
+              'unexpected',
+              `第 ${notHeader.row} 行「${notHeader.text}」（表头须在第一行，不能有标题行）`,
+              `row ${notHeader.row} "${notHeader.text}" (the header must be the first row, without a title above it)`,
+            ),
             line: notHeader.row,
           });
         }
@@ -550,11 +581,11 @@ async function* xlsxRows(spec: FeedSpec, file: string, progress: ReadProgress): 
   } catch (e) {
     if (e instanceof ImportRefused) throw e;
     if (e instanceof XlsxError) {
-      const reason = `${e.zh} / ${e.message}`.slice(0, 300);
+      const reason = bilingual('reason', e.zh.slice(0, 200), e.message.slice(0, 200));
       // The row after the last one read whole; 1 when nothing could be read.
       throw e.reason === 'truncated'
-        ? new ImportRefused('import.truncated', { line: lastRow + 1, reason })
-        : new ImportRefused('import.unreadable', { reason });
+        ? new ImportRefused('import.truncated', { line: lastRow + 1, ...reason })
+        : new ImportRefused('import.unreadable', reason);
     }
     throw new ImportRefused('import.unreadable', { reason: (e as Error).message.slice(0, 200) });
   }
