@@ -516,16 +516,15 @@ type PendingConflict = {
 };
 
 /** One record's facts about one person (`facts.phone`: the plain number) and where they come from. */
-export type IncomingFacts = { person: PersonState; facts: Facts; origin: Origin };
 
 /**
  * Records' facts merged into registered persons by source precedence, then written: the changed
  * persons (values, phone, area, field_sources: one update), the field history and the conflicts
  * (one insert each). The import merges a batch's records in file order and writes once per
- * batch; a review's "same" decision is a batch of one (writeChanges). Nothing else writes
+ * batch; a review's "same" decision is a batch of one (mergeAndWrite). Nothing else writes
  * person_field_history or field_conflict.
  */
-export class FieldChanges {
+class FieldChanges {
   private readonly persons = new Set<PersonState>();
   private readonly history: PendingChange[] = [];
   private readonly conflicts: PendingConflict[] = [];
@@ -553,10 +552,7 @@ export class FieldChanges {
     if (r.changes.length || r.provenanceOnly) st.dirty = true;
     let changes = 0;
     for (const ch of r.changes) {
-      if (ch.field === 'phone') {
-        st.phonePlain = phonePlain;
-        st.sources.phone = { ...st.sources.phone, value: ch.newValue };
-      }
+      if (ch.field === 'phone') st.phonePlain = phonePlain;
       if (ch.field === 'street_code') st.areaCode = managementAreaOf(ch.newValue) ?? st.areaCode;
       if (st.existed) {
         changes++;
@@ -701,25 +697,21 @@ function whoAndWhence(rows: ReadonlyArray<{ person: PersonState; field: string; 
 }
 
 /**
- * Merges records' facts into registered persons and writes the changes (FieldChanges), e.g. a
- * review's "same" decision: a batch of one. Returns the field changes and conflicts written.
+ * Merges one record's facts into a registered person and writes the changes as the import does
+ * (FieldChanges, a batch of one), e.g. a review's "same" decision. Returns the field changes.
  */
-export async function writeChanges(
+export async function mergeAndWrite(
   trx: Transaction<Database>,
   cipher: Cipher,
   now: Date,
-  rows: readonly IncomingFacts[],
-): Promise<{ fieldChanges: number; conflicts: number; personsUpdated: number }> {
+  person: PersonState,
+  facts: Facts,
+  origin: Origin,
+): Promise<number> {
   const changes = new FieldChanges(cipher);
-  let fieldChanges = 0;
-  let conflicts = 0;
-  for (const r of rows) {
-    const n = changes.merge(r.person, r.facts, r.origin);
-    fieldChanges += n.changes;
-    conflicts += n.conflicts;
-  }
-  const personsUpdated = await changes.write(trx, now);
-  return { fieldChanges, conflicts, personsUpdated };
+  const n = changes.merge(person, facts, origin);
+  await changes.write(trx, now);
+  return n.changes;
 }
 
 /** Registered persons by id, as the import holds them (`lock`: for update). */

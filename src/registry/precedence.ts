@@ -179,8 +179,12 @@ export function mergeFacts(
   const changes: FieldChange[] = [];
   const conflicts: FieldConflict[] = [];
   let provenanceOnly = false;
-  // One copy of the origin, shared by the fields it sets (never mutated in place).
+  // One copy of the origin, shared by the fields it sets (never mutated in place); the phone's
+  // provenance carries its blind index (what `current` compares against): without it the same
+  // number would look changed on the next import.
   let own: FieldSource | undefined;
+  const provenance = (f: PersonField, value: string): FieldSource =>
+    f === 'phone' ? { ...origin, value } : (own ??= { ...origin });
   for (const f of Object.keys(facts) as PersonField[]) {
     const value = facts[f];
     if (value === null || value === undefined) continue;
@@ -192,10 +196,7 @@ export function mergeFacts(
     if (cur === value || (cur !== null && same(f, cur, value))) {
       // Agreement: a higher (or the same, newer) source takes over the provenance.
       if (!prov || r < rc || (r === rc && origin.at > prov.at)) {
-        // The phone's provenance carries its blind index (what `current` compares against):
-        // a provenance without it would make the same number look changed on the next import.
-        if (prov?.value !== undefined) sources[f] = { ...origin, value: prov.value };
-        else sources[f] = own ??= { ...origin };
+        sources[f] = provenance(f, value);
         provenanceOnly = true;
       }
       continue;
@@ -208,7 +209,7 @@ export function mergeFacts(
     if (wins) {
       changes.push({ field: f, oldValue: cur, newValue: value, oldSource: prov?.source ?? null });
       current[f] = value;
-      sources[f] = own ??= { ...origin };
+      sources[f] = provenance(f, value);
     } else if (r > rc) {
       conflicts.push({
         field: f,

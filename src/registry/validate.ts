@@ -84,7 +84,7 @@ function timestampOf(y: string, mo: string, d: string, h: string, mi: string, se
  * second), or null. An xlsx cell typed as a date holds such a number: the reader does not
  * read cell styles, so a date a clerk typed into Excel arrives as, e.g., 45296 (2024-01-05).
  */
-export function excelSerial(s: string): string | null {
+function excelSerial(s: string): string | null {
   const t = s.trim();
   if (!SERIAL.test(t)) return null;
   const v = Number(t);

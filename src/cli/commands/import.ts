@@ -24,7 +24,7 @@ type Opts = {
 type Messages = { 'zh-CN': string; en: string };
 
 /** Rejected rows listed in the printed report (all of them: the upload page's list, or its Excel). */
-export const REJECTS_LISTED = 1000;
+const REJECTS_LISTED = 1000;
 
 /** A command-line mistake, told in both languages. */
 class UsageError extends Error {

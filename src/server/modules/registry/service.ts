@@ -4,7 +4,7 @@
  */
 import { findFeed } from '../../../registry/feeds.ts';
 import { mapRecord } from '../../../registry/mapping.ts';
-import { loadPersons, writeChanges } from '../../../registry/pipeline.ts';
+import { loadPersons, mergeAndWrite } from '../../../registry/pipeline.ts';
 import { decodeSources, type Facts } from '../../../registry/precedence.ts';
 import { maskIdsIn } from '../../../registry/privacy.ts';
 import type { Ctx } from '../../context.ts';
@@ -318,20 +318,13 @@ async function applyRecord(
   const [person] = await loadPersons(trx, [item.candidate_person_id], { lock: true });
   if (!person) return 0;
   // The import's own merge and writes (FieldChanges), for a batch of one.
-  const r = await writeChanges(trx, ctx.cipher, ctx.now, [
-    {
-      person,
-      facts,
-      origin: {
-        source: spec.source,
-        feed: spec.id,
-        record: item.record_id,
-        at: String(values[spec.keys.updatedAt] ?? ''),
-        import: item.import_id,
-      },
-    },
-  ]);
-  return r.fieldChanges;
+  return mergeAndWrite(trx, ctx.cipher, ctx.now, person, facts, {
+    source: spec.source,
+    feed: spec.id,
+    record: item.record_id,
+    at: String(values[spec.keys.updatedAt] ?? ''),
+    import: item.import_id,
+  });
 }
 
 function rate(n: number, d: number): number | null {
