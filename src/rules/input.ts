@@ -65,6 +65,9 @@ type Spec =
   | { type: 'object'; fields: Record<string, Spec>; required?: boolean; description: string }
   | { type: 'array'; items: Spec; maxItems: number; required?: boolean; description: string };
 
+/** At most this many children in a family, and birth orders up to it. */
+export const MAX_CHILDREN = 20;
+
 const bool = (description: string): Spec => ({ type: 'boolean', description });
 
 /** The input schema, as data: drives the validator and `entitlementInputJsonSchema`. */
@@ -103,7 +106,7 @@ export const INPUT_SPEC: Spec = {
         },
         children: {
           type: 'array',
-          maxItems: 20,
+          maxItems: MAX_CHILDREN,
           description: "The couple's children, any order",
           items: {
             type: 'object',
@@ -116,7 +119,7 @@ export const INPUT_SPEC: Spec = {
               birthOrder: {
                 type: 'integer',
                 min: 1,
-                max: 20,
+                max: MAX_CHILDREN,
                 description: 'Explicit birth order (overrides the order computed from dates)',
               },
             },

@@ -13,6 +13,7 @@ import {
   checkParamEntry,
   compileParameters,
   type EntryPeriod,
+  isRecord,
   overlapIssues,
   PARAMETER_KINDS,
   type ParamEntry,
@@ -60,10 +61,6 @@ export class ReformFileError extends Error {
 }
 
 const MAX_ISSUES = 50;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 /** A problem of a parameter value as a problem of the reform file (its code prefixed `reform.`). */
 function asReformIssue(i: ParamIssue): ReformIssue {

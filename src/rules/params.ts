@@ -108,7 +108,7 @@ export const PARAMETER_KINDS: Record<string, ParamKind> = {
   'elderly_care_priority.min_children': 'int',
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 

@@ -6,7 +6,7 @@ import { CF, ColumnsBuilder, FF, type PopulationColumns } from './batch.ts';
 import { daysFromCivil, parseIsoDate } from './dates.ts';
 import { echo } from './echo.ts';
 import type { Issue } from './input.ts';
-import { validateEntitlementInput } from './input.ts';
+import { MAX_CHILDREN, validateEntitlementInput } from './input.ts';
 
 /** xorshift32: a tiny deterministic generator (same seed, same population on every machine). */
 export function rng(seed: number): () => number {
@@ -237,8 +237,6 @@ const FAMILY_FLAGS: Array<[string, number]> = [
 /** Columns that describe the family (the same on each of its rows). */
 const FAMILY_COLUMNS = ['hukou_area', 'persons', ...FAMILY_FLAGS.map((f) => f[0])];
 const CHILD_COLUMNS = ['child_hukou_area', 'child_adopted', 'child_difficult_birth', 'child_birth_order'];
-/** The calculator's limits (input.ts): at most 20 children, birth order 1–20. */
-const MAX_CHILDREN = 20;
 
 /** Fields of one CSV line (RFC 4180 quoting, no line breaks inside fields); null when a quote is left open. */
 export function splitCsvLine(line: string): string[] | null {
