@@ -48,9 +48,8 @@ export function register(program: Command): void {
           '../../rules/load.ts'
         );
         const { ColumnsBuilder } = await import('../../rules/batch.ts');
-        const { addJsonLine, CsvPopulationReader, MAX_POPULATION_ISSUES, syntheticPopulation } = await import(
-          '../../rules/population.ts'
-        );
+        const { addJsonLine, CsvPopulationReader, MAX_POPULATION_ISSUES, MAX_SEED, syntheticPopulation } =
+          await import('../../rules/population.ts');
         const { parseYears, simulate } = await import('../../rules/simulate.ts');
         /** Print the problems and a summary line on stderr; exit 2; nothing on stdout. */
         const fail = (problems: Problem[], summary: { en: string; zh: string }, more = 0) => {
@@ -91,10 +90,10 @@ export function register(program: Command): void {
             );
           }
           seed = opts.seed.trim() === '' ? Number.NaN : Number(opts.seed);
-          if (!Number.isSafeInteger(seed)) {
+          if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED) {
             return usage(
-              `--seed must be a whole number, got ${JSON.stringify(opts.seed)}`,
-              `--seed 应为整数，实际为 ${JSON.stringify(opts.seed)}`,
+              `--seed must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(opts.seed)}`,
+              `--seed 应为 0 至 ${MAX_SEED} 的整数，实际为 ${JSON.stringify(opts.seed)}`,
             );
           }
         }

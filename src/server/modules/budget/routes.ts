@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MAX_SEED } from '../../../rules/population.ts';
 import { SIMULATION_YEARS } from '../../../rules/simulate.ts';
 import { inTransaction } from '../../context.ts';
 import { type App, problemResponses, type ServerDeps } from '../../http.ts';
@@ -46,7 +47,7 @@ export async function budgetRoutes(app: App, deps: ServerDeps): Promise<void> {
               default: 'synthetic',
             }),
             persons: Type.Integer({ minimum: 1000, maximum: 9_000_000, default: 8_460_000 }),
-            seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 20250101 }),
+            seed: Type.Integer({ minimum: 0, maximum: MAX_SEED, default: 20250101 }),
           },
           { additionalProperties: false },
         ),
