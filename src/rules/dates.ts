@@ -56,7 +56,10 @@ export function daysInMonth(y: number, m: number): number {
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Strict ISO date (YYYY-MM-DD, a real calendar day, years 1900–2999) → day number, else null. */
+/** The dates the engine takes. */
+export const DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' } as const;
+
+/** Strict ISO date (YYYY-MM-DD, a real calendar day, in DATE_RANGE) → day number, else null. */
 export function parseIsoDate(s: string): number | null {
   const m = ISO_RE.exec(s);
   if (!m) return null;
@@ -65,6 +68,46 @@ export function parseIsoDate(s: string): number | null {
   const d = Number(m[3]);
   if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
   return daysFromCivil(y, mo, d);
+}
+
+export type DateProblem = { reason: 'format' | 'no_such_day' | 'out_of_range'; zh: string; en: string };
+
+/**
+ * Why `s` is not a date parseIsoDate takes (null when it is one): the wrong form, a day the
+ * calendar does not have, or outside DATE_RANGE; in zh and en, without the value itself.
+ */
+export function isoDateProblem(s: string): DateProblem | null {
+  const m = ISO_RE.exec(s);
+  if (!m) {
+    return {
+      reason: 'format',
+      zh: '日期格式错误，应为 YYYY-MM-DD（如 "2024-06-30"，不含时间和空格）',
+      en: 'Wrong date format: expected YYYY-MM-DD (e.g. "2024-06-30", no time, no spaces)',
+    };
+  }
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12)
+    return {
+      reason: 'no_such_day',
+      zh: `不存在的日期：没有 ${mo} 月`,
+      en: `No such date: there is no month ${mo}`,
+    };
+  const n = daysInMonth(y, mo);
+  if (d < 1 || d > n) {
+    return {
+      reason: 'no_such_day',
+      zh: `不存在的日期：${m[1]} 年 ${mo} 月只有 ${n} 天`,
+      en: `No such date: ${m[1]}-${m[2]} has ${n} days`,
+    };
+  }
+  if (parseIsoDate(s) !== null) return null;
+  return {
+    reason: 'out_of_range',
+    zh: `日期超出支持范围（${DATE_RANGE.from} 至 ${DATE_RANGE.to}）`,
+    en: `Date outside the supported range (${DATE_RANGE.from} to ${DATE_RANGE.to})`,
+  };
 }
 
 export function isoFromDays(z: number): string {

@@ -2,7 +2,7 @@
  * The calculator's input: types, a schema description (also exported as JSON Schema for the
  * HTTP layer) and a validator that returns field-level issues instead of throwing.
  */
-import { daysInMonth, parseIsoDate } from './dates.ts';
+import { DATE_RANGE, type DateProblem, isoDateProblem, parseIsoDate } from './dates.ts';
 import { clip, echo } from './echo.ts';
 
 export interface Issue {
@@ -243,50 +243,15 @@ function typeOk(s: Spec, v: unknown): boolean {
   }
 }
 
-const DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' };
-
-/** Why a string is not an accepted date: wrong form, no such day, or outside the range. */
+/** Why a string parseIsoDate refused is not an accepted date (isoDateProblem), with the value. */
 function dateIssue(path: string, v: string): Issue {
+  const p = isoDateProblem(v) as DateProblem;
   const shown = echo(v);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m) {
-    return issue(
-      'input.invalid_date',
-      path,
-      `日期格式错误，应为 YYYY-MM-DD（如 "2024-06-30"，不含时间和空格）：${shown}`,
-      `Wrong date format: expected YYYY-MM-DD (e.g. "2024-06-30", no time, no spaces): ${shown}`,
-      { value: clip(v), reason: 'format' },
-    );
-  }
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12) {
-    return issue(
-      'input.invalid_date',
-      path,
-      `不存在的日期：没有 ${mo} 月：${shown}`,
-      `No such date: there is no month ${mo}: ${shown}`,
-      { value: v, reason: 'no_such_day' },
-    );
-  }
-  const n = daysInMonth(y, mo);
-  if (d < 1 || d > n) {
-    return issue(
-      'input.invalid_date',
-      path,
-      `不存在的日期：${m[1]} 年 ${mo} 月只有 ${n} 天：${shown}`,
-      `No such date: ${m[1]}-${m[2]} has ${n} days: ${shown}`,
-      { value: v, reason: 'no_such_day' },
-    );
-  }
-  return issue(
-    'input.invalid_date',
-    path,
-    `日期超出支持范围（${DATE_RANGE.from} 至 ${DATE_RANGE.to}）：${shown}`,
-    `Date outside the supported range (${DATE_RANGE.from} to ${DATE_RANGE.to}): ${shown}`,
-    { value: v, reason: 'out_of_range', ...DATE_RANGE },
-  );
+  return issue('input.invalid_date', path, `${p.zh}：${shown}`, `${p.en}: ${shown}`, {
+    value: p.reason === 'format' ? clip(v) : v,
+    reason: p.reason,
+    ...(p.reason === 'out_of_range' ? DATE_RANGE : {}),
+  });
 }
 
 /** The fields of an object spec as a list, made once (validation walks it for every input). */

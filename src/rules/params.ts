@@ -3,7 +3,7 @@
  * (`policy/parameters/*.yaml`); this module validates and compiles the parsed data, looks values up
  * by date, and applies reform overlays. No I/O here: see `load.ts`.
  */
-import { isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
+import { isoDateProblem, isoFromDays, OPEN_END, OPEN_START, parseIsoDate } from './dates.ts';
 import { echo } from './echo.ts';
 
 export type Grade = 'P' | 'S' | 'U';
@@ -291,13 +291,12 @@ export function checkParamEntry(
     ['to', to],
   ] as const) {
     if (d === undefined) {
+      // Not a string (a number, say): the form is wrong.
+      const p = isoDateProblem(typeof e[k] === 'string' ? (e[k] as string) : '');
       issues.push({
         code: 'invalid_date',
         path: `${path}.${k}`,
-        message: {
-          zh: `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(e[k])}`,
-          en: `not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(e[k])}`,
-        },
+        message: { zh: `${p?.zh}：${echo(e[k])}`, en: `${p?.en}: ${echo(e[k])}` },
       });
     }
   }

@@ -3,7 +3,7 @@
  * file formats (JSON lines of families, or CSV with one row per child). Pure: callers read files.
  */
 import { CF, ColumnsBuilder, FF, type PopulationColumns } from './batch.ts';
-import { daysFromCivil, parseIsoDate } from './dates.ts';
+import { daysFromCivil, isoDateProblem, parseIsoDate } from './dates.ts';
 import { echo } from './echo.ts';
 import type { Issue } from './input.ts';
 import { MAX_CHILDREN, validateEntitlementInput } from './input.ts';
@@ -452,12 +452,13 @@ export class CsvPopulationReader {
     }
     const day = parseIsoDate(bd);
     if (day === null) {
+      const p = isoDateProblem(bd);
       this.issue(
         lineNo,
         'child_birth_date',
         'population.invalid_date',
-        `不是有效日期（YYYY-MM-DD，1900–2999 年的真实日期）：${echo(bd)}`,
-        `Not a valid date (YYYY-MM-DD, a real day in 1900–2999): ${echo(bd)}`,
+        `${p?.zh}：${echo(bd)}`,
+        `${p?.en}: ${echo(bd)}`,
       );
       return;
     }

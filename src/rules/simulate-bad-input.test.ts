@@ -310,6 +310,19 @@ describe('population files', () => {
     for (const i of r.issues) expect(i.message.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('CSV: an impossible birth date says why, as the calculator does (the month has 29 days)', () => {
+    const r = csv(
+      ['family_id,hukou_area,child_birth_date', 'f1,530102,2024-02-30', 'f2,530102,2024/03/01'].join('\n'),
+    );
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([
+      [2, 'population.invalid_date'],
+      [3, 'population.invalid_date'],
+    ]);
+    expect(r.issues[0].message.en).toContain('2024-02 has 29 days');
+    expect(r.issues[0].message.zh).toContain('2 月只有 29 天');
+    expect(r.issues[1].message.en).toContain('expected YYYY-MM-DD');
+  });
+
   it('CSV: family columns that differ between its rows, child columns without a child, too many children', () => {
     const r = csv(
       [
