@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Actor, type Deps, SYSTEM } from '../server/context.ts';
 import type { Runtime } from '../server/runtime.ts';
-import { FEEDS, type FeedSpec } from './feeds.ts';
+import { type FeedSpec, findFeed } from './feeds.ts';
 import { type ImportReport, importFile } from './pipeline.ts';
 
 /** Import order: the civil register first, then the feeds that link to it. */
@@ -37,6 +37,16 @@ export async function filesOfFeed(dir: string, spec: FeedSpec): Promise<string[]
 
 export type DemoProgress = { phase: 'generate' | 'import'; feed?: string; rows?: number; message: string };
 
+/** The feed files found in a folder, in dependency order (IMPORT_ORDER). */
+export async function feedFilesInOrder(dir: string): Promise<Array<{ spec: FeedSpec; file: string }>> {
+  const out: Array<{ spec: FeedSpec; file: string }> = [];
+  for (const id of IMPORT_ORDER) {
+    const spec = findFeed(id);
+    if (spec) for (const file of await filesOfFeed(dir, spec)) out.push({ spec, file });
+  }
+  return out;
+}
+
 /** Imports every feed found in a folder, in dependency order. */
 export async function importFolder(
   deps: Deps,
@@ -45,18 +55,15 @@ export async function importFolder(
   onProgress?: (p: DemoProgress) => void,
 ): Promise<ImportReport[]> {
   const reports: ImportReport[] = [];
-  for (const id of IMPORT_ORDER) {
-    const spec = FEEDS.find((f) => f.id === id);
-    if (!spec) continue;
-    for (const file of await filesOfFeed(dir, spec)) {
-      const r = await importFile(deps, actor, {
-        feedId: id,
-        file,
-        onProgress: (p) =>
-          onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
-      });
-      reports.push(r);
-    }
+  for (const { spec, file } of await feedFilesInOrder(dir)) {
+    const id = spec.id;
+    const r = await importFile(deps, actor, {
+      feedId: id,
+      file,
+      onProgress: (p) =>
+        onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
+    });
+    reports.push(r);
   }
   return reports;
 }

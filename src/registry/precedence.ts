@@ -183,8 +183,11 @@ export function mergeFacts(
   // provenance carries its blind index (what `current` compares against): without it the same
   // number would look changed on the next import.
   let own: FieldSource | undefined;
-  const provenance = (f: PersonField, value: string): FieldSource =>
-    f === 'phone' ? { ...origin, value } : (own ??= { ...origin });
+  const provenance = (f: PersonField, value: string): FieldSource => {
+    if (f === 'phone') return { ...origin, value };
+    own ??= { ...origin };
+    return own;
+  };
   for (const f of Object.keys(facts) as PersonField[]) {
     const value = facts[f];
     if (value === null || value === undefined) continue;
