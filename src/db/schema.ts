@@ -225,8 +225,8 @@ export interface ReviewItemTable {
   score: number;
   reasons: Json<string[]>;
   record: Json<Record<string, unknown>>;
-  /** What the masked values hide, for a "same" decision (migration 0005); never shown. */
-  masked_facts: Json<{ mother_id?: string; father_id?: string; phone_enc?: string }> | null;
+  /** What the masked values hide, for a "same" decision (migrations 0005, 0006); never shown. */
+  masked_facts: Json<{ mother_id?: string; father_id?: string; phone_enc?: string }>;
   status: Generated<'open' | 'same' | 'different'>;
   import_id: number;
   created_at: Timestamp;

@@ -1150,8 +1150,7 @@ class ImportRun {
           if (mother?.id) hidden.mother_id = String(mother.id);
           if (father?.id) hidden.father_id = String(father.id);
           if (subj.facts.phone) hidden.phone_enc = ctx.cipher.encrypt(subj.facts.phone);
-          // Always an object, empty when nothing was resolved: null marks an item queued before
-          // migration 0005, whose decision falls back to the birth event's mother.
+          // Always an object, empty when nothing was resolved (migration 0006 made it required).
           const maskedFacts = JSON.stringify(hidden);
           for (const s of d.candidates)
             reviews.push({

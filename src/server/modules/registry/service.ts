@@ -289,7 +289,7 @@ async function applyRecord(
     candidate_person_id: number;
     import_id: number;
     record: unknown;
-    masked_facts: { mother_id?: string; father_id?: string; phone_enc?: string } | null;
+    masked_facts: { mother_id?: string; father_id?: string; phone_enc?: string };
   },
 ): Promise<number> {
   const spec = findFeed(item.feed_id);
@@ -299,22 +299,10 @@ async function applyRecord(
   const facts: Facts = { ...mapRecord(spec.id, values).subject.facts };
   // The shown values mask the ID and phone numbers: the import kept what it took from them.
   const hidden = item.masked_facts;
-  if (hidden?.phone_enc) facts.phone = ctx.cipher.decrypt(hidden.phone_enc);
+  if (hidden.phone_enc) facts.phone = ctx.cipher.decrypt(hidden.phone_enc);
   else delete facts.phone;
-  if (hidden) {
-    if (hidden.mother_id) facts.mother_id = hidden.mother_id;
-    if (hidden.father_id) facts.father_id = hidden.father_id;
-  } else if (spec.id === 'health-birth-certificates') {
-    // Queued before migration 0005: the import resolved the mother onto the birth event.
-    const ev = await trx
-      .selectFrom('life_event')
-      .select('related_person_id')
-      .where('feed_id', '=', item.feed_id)
-      .where('record_id', '=', item.record_id)
-      .where('kind', '=', 'birth')
-      .executeTakeFirst();
-    if (ev?.related_person_id) facts.mother_id = String(ev.related_person_id);
-  }
+  if (hidden.mother_id) facts.mother_id = hidden.mother_id;
+  if (hidden.father_id) facts.father_id = hidden.father_id;
   const [person] = await loadPersons(trx, [item.candidate_person_id], { lock: true });
   if (!person) return 0;
   // The import's own merge and writes (FieldChanges), for a batch of one.
