@@ -1,6 +1,8 @@
 /**
- * Populations for budget runs: a deterministic synthetic Kunming and parsers for the documented
- * file formats (JSON lines of families, or CSV with one row per child). Pure: callers read files.
+ * Populations for budget runs: a deterministic synthetic Kunming and readers for the documented
+ * file formats (JSON lines of families, or CSV with one row per child), both behind one
+ * line-by-line interface (`PopulationReader`, driven by `readPopulation`). Pure: callers open
+ * files and hand over their lines.
  */
 import { CF, ColumnsBuilder, FF, type PopulationColumns } from './batch.ts';
 import { daysFromCivil, isoDateProblem, parseIsoDate } from './dates.ts';
@@ -130,6 +132,27 @@ export interface PopulationIssue extends Issue {
 /** Issues kept per file: enough to see the pattern, bounded for a file that is wrong throughout. */
 export const MAX_POPULATION_ISSUES = 100;
 
+/** The population file formats: `csv` (one row per child) and `jsonl` (one family a line). */
+export type PopulationFormat = 'csv' | 'jsonl';
+
+/**
+ * A population file read line by line (so a file of any size can be streamed, with progress):
+ * `line(text, lineNo)` for each line while not `full`, then `finish()`. Families go into the
+ * builder given to the reader; issues name the line, the field and why, in zh and en.
+ */
+export interface PopulationReader {
+  /** The format's name in messages: "CSV" or "JSON lines". */
+  readonly label: string;
+  readonly issues: PopulationIssue[];
+  /** True once MAX_POPULATION_ISSUES issues are collected: reading further shows nothing new. */
+  readonly full: boolean;
+  line(text: string, lineNo: number): void;
+  /** After the last line: returns every issue (an empty file is one). */
+  finish(): PopulationIssue[];
+  /** Where in its line an issue is, as printed: the CSV column, or the field's JSON pointer. */
+  field(issue: PopulationIssue): string;
+}
+
 /**
  * JSON lines: each line is a `family` object of the calculator input (same fields, same
  * validation), optionally with `"persons": n` (household size, default parents + children).
@@ -199,6 +222,45 @@ export function addJsonLine(b: ColumnsBuilder, line: string, lineNo: number): Po
   b.addFamily(before);
   if (persons !== undefined) b.addPersons(persons - members);
   return [];
+}
+
+/**
+ * JSON-lines population (see addJsonLine): a byte-order mark before the first line is ignored;
+ * a file without a family or person line is refused. A line's issues are kept whole, so a
+ * stopped read may hold a few more than MAX_POPULATION_ISSUES.
+ */
+export class JsonLinesPopulationReader implements PopulationReader {
+  readonly label = 'JSON lines';
+  readonly issues: PopulationIssue[] = [];
+  /** Data lines read (not counting blank lines). */
+  rows = 0;
+
+  constructor(private readonly b: ColumnsBuilder) {}
+
+  get full(): boolean {
+    return this.issues.length >= MAX_POPULATION_ISSUES;
+  }
+
+  line(text: string, lineNo: number): void {
+    if (text.trim() !== '') this.rows++;
+    this.issues.push(...addJsonLine(this.b, lineNo === 1 ? text.replace(/^\uFEFF/, '') : text, lineNo));
+  }
+
+  finish(): PopulationIssue[] {
+    if (this.rows === 0) {
+      this.issues.push({
+        code: 'population.empty',
+        path: '',
+        line: 1,
+        message: { zh: '文件中没有家庭（空文件）', en: 'The file holds no families (it is empty)' },
+      });
+    }
+    return this.issues;
+  }
+
+  field(issue: PopulationIssue): string {
+    return issue.path;
+  }
 }
 
 /** CSV columns (header required, one row per child; a family without children has one row with an empty child_birth_date; rows of a family are consecutive). */
@@ -276,11 +338,9 @@ export function splitCsvLine(line: string): string[] | null {
   }
 }
 
-/**
- * CSV population, line by line (so a file of any size can be streamed, with progress):
- * `line(text, lineNo)` for each line, then `finish()`. Issues name the line, the column and why.
- */
-export class CsvPopulationReader {
+/** CSV population (see CSV_COLUMNS). Issues name the line, the column and why. */
+export class CsvPopulationReader implements PopulationReader {
+  readonly label = 'CSV';
   readonly issues: PopulationIssue[] = [];
   private header: string[] | null = null;
   private col = new Map<string, number>();
@@ -300,6 +360,10 @@ export class CsvPopulationReader {
   /** True once MAX_POPULATION_ISSUES issues are collected: reading further shows nothing new. */
   get full(): boolean {
     return this.issues.length >= MAX_POPULATION_ISSUES;
+  }
+
+  field(issue: PopulationIssue): string {
+    return issue.path.slice(1);
   }
 
   private issue(line: number, column: string, code: string, zh: string, en: string): void {
@@ -550,4 +614,44 @@ export function addCsv(b: ColumnsBuilder, text: string): PopulationIssue[] {
     for (let i = 0; i < lines.length && !r.full; i++) r.line(lines[i], i + 1);
   }
   return r.finish();
+}
+
+/** The reader of a format, adding families to `b`. */
+export function populationReader(format: PopulationFormat, b: ColumnsBuilder): PopulationReader {
+  return format === 'csv' ? new CsvPopulationReader(b) : new JsonLinesPopulationReader(b);
+}
+
+/** What reading a population file found. */
+export interface PopulationRead {
+  /** Lines read: all of them, or the line reading stopped at. */
+  lines: number;
+  /** True when reading stopped early, at MAX_POPULATION_ISSUES issues. */
+  stopped: boolean;
+  /** Every issue; none means the reader's builder holds the whole population. */
+  issues: PopulationIssue[];
+}
+
+/**
+ * Feed the lines of a file (e.g. a `readline` interface over a file or a pipe) to a reader, line
+ * numbers from 1, stopping once it is full; `onProgress(n)` every `every` lines. Errors of the
+ * line source (a missing file, a directory) propagate to the caller.
+ */
+export async function readPopulation(
+  lines: AsyncIterable<string>,
+  reader: PopulationReader,
+  onProgress?: (lines: number) => void,
+  every = 500_000,
+): Promise<PopulationRead> {
+  let n = 0;
+  let stopped = false;
+  for await (const text of lines) {
+    n++;
+    reader.line(text, n);
+    if (reader.full) {
+      stopped = true;
+      break;
+    }
+    if (n % every === 0) onProgress?.(n);
+  }
+  return { lines: n, stopped, issues: reader.finish() };
 }

@@ -48,8 +48,9 @@ export function register(program: Command): void {
           '../../rules/load.ts'
         );
         const { ColumnsBuilder } = await import('../../rules/batch.ts');
-        const { addJsonLine, CsvPopulationReader, MAX_POPULATION_ISSUES, MAX_SEED, syntheticPopulation } =
-          await import('../../rules/population.ts');
+        const { MAX_SEED, populationReader, readPopulation, syntheticPopulation } = await import(
+          '../../rules/population.ts'
+        );
         const { parseYears, simulate } = await import('../../rules/simulate.ts');
         /** Print the problems and a summary line on stderr; exit 2; nothing on stdout. */
         const fail = (problems: Problem[], summary: { en: string; zh: string }, more = 0) => {
@@ -154,53 +155,24 @@ export function register(program: Command): void {
               en: `cannot read the population file ${file}`,
               zh: `无法读取人口文件：${file}`,
             });
-          const csv = file.toLowerCase().endsWith('.csv');
           const b = new ColumnsBuilder();
-          const issues: import('../../rules/population.ts').PopulationIssue[] = [];
-          const reader = csv ? new CsvPopulationReader(b) : null;
-          let n = 0;
-          let dataLines = 0;
-          let stopped = false;
+          const reader = populationReader(file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl', b);
+          let read: import('../../rules/population.ts').PopulationRead;
           try {
-            const rl = createInterface({
-              input: createReadStream(file, { encoding: 'utf8' }),
-              crlfDelay: Number.POSITIVE_INFINITY,
-            });
-            for await (const line of rl) {
-              n++;
-              if (reader) {
-                reader.line(line, n);
-                if (reader.full) stopped = true;
-              } else {
-                if (line.trim() !== '') dataLines++;
-                issues.push(...addJsonLine(b, n === 1 ? line.replace(/^\uFEFF/, '') : line, n));
-                if (issues.length >= MAX_POPULATION_ISSUES) stopped = true;
-              }
-              if (stopped) {
-                rl.close();
-                break;
-              }
-              if (n % 500_000 === 0) process.stderr.write(`read ${n} lines…\n`);
-            }
+            const input = createReadStream(file, { encoding: 'utf8' });
+            const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+            read = await readPopulation(lines, reader, (n) => process.stderr.write(`read ${n} lines…\n`));
           } catch (err) {
             return unreadable(unreadableReason(err));
           }
-          if (reader) issues.push(...reader.finish());
-          else if (dataLines === 0) {
-            issues.push({
-              code: 'population.empty',
-              path: '',
-              line: 1,
-              message: { zh: '文件中没有家庭（空文件）', en: 'The file holds no families (it is empty)' },
-            });
-          }
+          const { issues, lines: n, stopped } = read;
           if (issues.length) {
             const problems = issues.map((i) => ({
-              where: `${file}:${i.line}${i.path ? ` ${csv ? i.path.slice(1) : i.path}` : ''} (${i.code})`,
+              where: `${file}:${i.line}${i.path ? ` ${reader.field(i)}` : ''} (${i.code})`,
               en: i.message.en,
               zh: i.message.zh,
             }));
-            const format = csv ? 'CSV' : 'JSON lines';
+            const format = reader.label;
             return fail(problems, {
               en: `invalid population file ${file} (${format}, see docs/rules.md)${stopped ? `; stopped reading at line ${n} after ${issues.length} problems` : ''}`,
               zh: `人口文件无效：${file}（${format}，格式见 docs/rules.md）${stopped ? `；发现 ${issues.length} 处问题，已在第 ${n} 行停止读取` : ''}`,
