@@ -7,21 +7,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseDocument } from 'yaml';
 import { isoFromDays, OPEN_END, OPEN_START } from './dates.ts';
-import { echo } from './echo.ts';
 import {
   applyReform,
-  checkParamEntry,
   compileParameters,
-  type EntryPeriod,
   isRecord,
-  overlapIssues,
-  PARAMETER_KINDS,
+  MAX_REFORM_ISSUES,
   type ParamEntry,
   ParameterError,
   type ParameterSet,
   type ParamIssue,
-  type ParamKind,
-  wrongType as paramWrongType,
 } from './params.ts';
 
 /** `policy/parameters` of this package, resolved from this file (not from the working directory). */
@@ -60,198 +54,9 @@ export class ReformFileError extends Error {
   }
 }
 
-const MAX_ISSUES = 50;
-
-/** A problem of a parameter value as a problem of the reform file (its code prefixed `reform.`). */
+/** A problem applyReform found, as a problem of the reform file (its code prefixed `reform.`). */
 function asReformIssue(i: ParamIssue): ReformIssue {
   return { ...i, code: `reform.${i.code}` };
-}
-
-/** A value of the wrong kind at `path`: what was expected (zh, en), and what was sent instead. */
-function wrongType(path: string, v: unknown, zh: string, en: string): ReformIssue {
-  return asReformIssue(paramWrongType(path, v, zh, en));
-}
-
-/** Names of known parameters in the same group (before the dot), for "did you mean". */
-function nearNames(name: string): string[] {
-  const group = name.split('.')[0];
-  return Object.keys(PARAMETER_KINDS).filter((n) => n.split('.')[0] === group);
-}
-
-const TOP_FIELDS = new Set(['name', 'description', 'parameters']);
-const CHANGE_FIELDS = new Set(['update', 'values', 'unit']);
-const ENTRY_FIELDS = new Set(['from', 'to', 'value', 'citation', 'note']);
-
-function unknownField(path: string, key: string, allowed: Set<string>): ReformIssue {
-  const list = [...allowed].join(', ');
-  return {
-    code: 'reform.unknown_field',
-    path: path ? `${path}.${key}` : key,
-    message: {
-      zh: `未知字段 ${echo(key)}（可用：${list}）`,
-      en: `unknown field ${echo(key)} (allowed: ${list})`,
-    },
-  };
-}
-
-/** Check one `update`/`values` entry at `ep` (its fields, then checkParamEntry); its period when usable. */
-function checkEntry(
-  kind: ParamKind,
-  unit: string,
-  e: unknown,
-  ep: string,
-  push: (i: ReformIssue) => void,
-): EntryPeriod | undefined {
-  if (isRecord(e))
-    for (const k of Object.keys(e)) if (!ENTRY_FIELDS.has(k)) push(unknownField(ep, k, ENTRY_FIELDS));
-  const r = checkParamEntry(kind, unit, e, ep);
-  for (const i of r.issues) push(asReformIssue(i));
-  return r.period;
-}
-
-/** Check a parsed reform document against current law; every problem found, at most MAX_ISSUES. */
-function checkReformDocument(base: ParameterSet, doc: unknown): ReformIssue[] {
-  const issues: ReformIssue[] = [];
-  const push = (i: ReformIssue) => {
-    if (issues.length < MAX_ISSUES) issues.push(i);
-  };
-  if (doc === null || doc === undefined) {
-    return [
-      {
-        code: 'reform.empty',
-        path: '',
-        message: {
-          zh: '文件为空：政策调整文件须包含 name、description 和 parameters',
-          en: 'the file is empty: a reform needs name, description and parameters',
-        },
-      },
-    ];
-  }
-  if (!isRecord(doc)) {
-    return [
-      wrongType(
-        '',
-        doc,
-        '政策调整文件应为包含 name、description 和 parameters 的映射',
-        'a reform must be a map with name, description and parameters',
-      ),
-    ];
-  }
-  for (const k of Object.keys(doc)) if (!TOP_FIELDS.has(k)) push(unknownField('', k, TOP_FIELDS));
-  if (typeof doc.name !== 'string' || doc.name.trim() === '') {
-    push({
-      code: 'reform.required',
-      path: 'name',
-      message: { zh: '缺少名称（name，非空文本）', en: 'name is required (non-empty text)' },
-    });
-  }
-  if (doc.description !== undefined) {
-    const d = doc.description;
-    if (!isRecord(d) || typeof d.zh !== 'string' || typeof d.en !== 'string') {
-      push({
-        code: 'reform.invalid_type',
-        path: 'description',
-        message: { zh: 'description 应包含 zh 和 en 两段文本', en: 'description needs zh and en texts' },
-      });
-    }
-  }
-  const ps = doc.parameters;
-  if (ps === undefined || ps === null) {
-    push({
-      code: 'reform.required',
-      path: 'parameters',
-      message: {
-        zh: '缺少 parameters（参数名 → update 或 values）',
-        en: 'parameters is required (parameter name → update or values)',
-      },
-    });
-    return issues;
-  }
-  if (!isRecord(ps)) {
-    push(wrongType('parameters', ps, 'parameters 应为映射', 'parameters must be a map'));
-    return issues;
-  }
-  if (Object.keys(ps).length === 0) {
-    push({
-      code: 'reform.no_change',
-      path: 'parameters',
-      message: {
-        zh: '政策调整未修改任何参数（parameters 为空）',
-        en: 'the reform changes nothing (parameters is empty)',
-      },
-    });
-  }
-  for (const [name, change] of Object.entries(ps)) {
-    const pp = `parameters.${name}`;
-    const kind = PARAMETER_KINDS[name];
-    const current = base.params.get(name);
-    if (!kind || !current) {
-      const near = nearNames(name);
-      push({
-        code: 'reform.unknown_parameter',
-        path: pp,
-        message: {
-          zh: `未知参数 ${echo(name)}${near.length ? `（同组参数：${near.join('、')}）` : '（参数见 policy/parameters/*.yaml）'}`,
-          en: `unknown parameter ${echo(name)}${near.length ? ` (parameters of that group: ${near.join(', ')})` : ' (see policy/parameters/*.yaml)'}`,
-        },
-      });
-      continue;
-    }
-    if (!isRecord(change)) {
-      push(wrongType(pp, change, '应为包含 update 或 values 的映射', 'expected a map with update or values'));
-      continue;
-    }
-    for (const k of Object.keys(change)) if (!CHANGE_FIELDS.has(k)) push(unknownField(pp, k, CHANGE_FIELDS));
-    if (change.update === undefined && change.values === undefined) {
-      push({
-        code: 'reform.required',
-        path: pp,
-        message: {
-          zh: '须给出 update（在现行政策上覆盖一个时段）或 values（替换整个时间线）',
-          en: 'give update (a period over current law) or values (a new timeline)',
-        },
-      });
-    }
-    const isMoney = kind === 'money' || kind === 'money_map';
-    let unit = isMoney ? 'yuan' : current.unit;
-    if (change.unit !== undefined) {
-      const ok = isMoney ? change.unit === 'yuan' || change.unit === 'fen' : change.unit === current.unit;
-      if (!ok) {
-        const allowed = isMoney ? 'yuan, fen' : current.unit;
-        push({
-          code: 'reform.invalid_unit',
-          path: `${pp}.unit`,
-          message: {
-            zh: `单位 ${echo(change.unit)} 不适用于此参数（可用：${allowed}）`,
-            en: `unit ${echo(change.unit)} does not fit this parameter (allowed: ${allowed})`,
-          },
-        });
-      } else unit = change.unit as string;
-    }
-    for (const listKey of ['update', 'values'] as const) {
-      const list = change[listKey];
-      if (list === undefined) continue;
-      const lp = `${pp}.${listKey}`;
-      if (!Array.isArray(list) || list.length === 0) {
-        push({
-          code: 'reform.invalid_type',
-          path: lp,
-          message: {
-            zh: `${listKey} 应为非空列表（每项含 from、to、value、citation）`,
-            en: `${listKey} must be a non-empty list (each with from, to, value, citation)`,
-          },
-        });
-        continue;
-      }
-      const periods: Array<EntryPeriod & { i: number }> = [];
-      list.forEach((e, i) => {
-        const period = checkEntry(kind, unit, e, `${lp}[${i}]`, push);
-        if (period) periods.push({ i, ...period });
-      });
-      for (const i of overlapIssues(periods, listKey, lp)) push(asReformIssue(i));
-    }
-  }
-  return issues;
 }
 
 /** Periods (day ranges) covered by a timeline, merged. */
@@ -275,6 +80,24 @@ function timelineKey(entries: readonly ParamEntry[]): string {
     else out.push([e.fromDay, e.toDay, v]);
   }
   return JSON.stringify(out);
+}
+
+/**
+ * A reform whose `parameters` map is empty changes nothing: applyReform applies it, a file is
+ * refused (reported with the reform's other problems, if any).
+ */
+function emptyParameters(data: unknown): ReformIssue[] {
+  if (!isRecord(data) || !isRecord(data.parameters) || Object.keys(data.parameters).length > 0) return [];
+  return [
+    {
+      code: 'reform.no_change',
+      path: 'parameters',
+      message: {
+        zh: '政策调整未修改任何参数（parameters 为空）',
+        en: 'the reform changes nothing (parameters is empty)',
+      },
+    },
+  ];
 }
 
 /** What applying the reform does to current law: gaps where the formulas need a value, or nothing at all. */
@@ -354,8 +177,9 @@ function readText(file: string): string {
 }
 
 /**
- * Read a reform overlay file (YAML), check it (every problem, with where and why in zh and en)
- * and apply it to a parameter set. Throws ReformFileError.
+ * Read a reform overlay file (YAML) and apply it to a parameter set: applyReform checks it whole
+ * (every problem, with where and why in zh and en), then a reform that changes nothing or leaves
+ * days without a value is refused. Throws ReformFileError.
  */
 export function loadReform(base: ParameterSet, file: string): ParameterSet {
   const text = readText(file);
@@ -363,7 +187,7 @@ export function loadReform(base: ParameterSet, file: string): ParameterSet {
   if (doc.errors.length) {
     throw new ReformFileError(
       file,
-      doc.errors.slice(0, MAX_ISSUES).map((e) => {
+      doc.errors.slice(0, MAX_REFORM_ISSUES).map((e) => {
         const pos = e.linePos?.[0];
         const reason = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
         return {
@@ -378,24 +202,27 @@ export function loadReform(base: ParameterSet, file: string): ParameterSet {
     );
   }
   const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  const issues = checkReformDocument(base, data);
-  if (issues.length) throw new ReformFileError(file, issues);
+  if (data === null || data === undefined) {
+    throw new ReformFileError(file, [
+      {
+        code: 'reform.empty',
+        path: '',
+        message: {
+          zh: '文件为空：政策调整文件须包含 name、description 和 parameters',
+          en: 'the file is empty: a reform needs name, description and parameters',
+        },
+      },
+    ]);
+  }
+  const empty = emptyParameters(data);
   let next: ParameterSet;
   try {
     next = applyReform(base, data);
   } catch (err) {
-    // Not expected after the checks above; still said in both languages, with the file.
-    if (err instanceof ParameterError && err.issues.length) {
-      throw new ReformFileError(file, err.issues.map(asReformIssue));
-    }
-    throw new ReformFileError(file, [
-      {
-        code: 'reform.invalid',
-        path: '',
-        message: { zh: `政策调整无效：${(err as Error).message}`, en: (err as Error).message },
-      },
-    ]);
+    if (!(err instanceof ParameterError)) throw err;
+    throw new ReformFileError(file, [...err.issues.map(asReformIssue), ...empty]);
   }
+  if (empty.length) throw new ReformFileError(file, empty);
   const applied = checkApplied(base, next, Object.keys((data as { parameters: object }).parameters));
   if (applied.length) throw new ReformFileError(file, applied);
   return next;

@@ -51,7 +51,7 @@ export interface ParameterSet {
 
 export class ParameterError extends Error {
   override name = 'ParameterError';
-  /** The problems of a value, each with its path and reason in zh and en (empty for other errors). */
+  /** Every problem of a parameter definition or reform, each with its path and reason in zh and en (empty for other errors). */
   readonly issues: readonly ParamIssue[];
   constructor(message: string, issues: readonly ParamIssue[] = []) {
     super(message);
@@ -113,9 +113,11 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * One problem of a parameter value: where (dotted path, e.g. `name.values[0].value`), a code
- * (`invalid_type`, `invalid_integer`, `negative_amount`, `invalid_amount`, `invalid_area_code`)
- * and why, in zh and en.
+ * One problem of a parameter definition or a reform: where (dotted path, e.g.
+ * `name.values[0].value` or `parameters.name.update[0].from`; "" = the whole reform), a code
+ * (`invalid_type`, `invalid_integer`, `negative_amount`, `invalid_amount`, `invalid_area_code`,
+ * `invalid_date`, `invalid_period`, `overlap`, `required`, `invalid_value`, `invalid_unit`,
+ * `unknown_field`, `unknown_parameter`) and why, in zh and en.
  */
 export interface ParamIssue {
   code: string;
@@ -135,13 +137,7 @@ function what(v: unknown): { zh: string; en: string } {
 }
 
 /** A value of the wrong kind at `path`: what was expected (zh, en), and what was sent instead. */
-export function wrongType(
-  path: string,
-  v: unknown,
-  zh: string,
-  en: string,
-  code = 'invalid_type',
-): ParamIssue {
+function wrongType(path: string, v: unknown, zh: string, en: string, code = 'invalid_type'): ParamIssue {
   const g = what(v);
   return { code, path, message: { zh: `${zh}，实际为${g.zh}`, en: `${en}, got ${g.en}` } };
 }
@@ -150,11 +146,11 @@ const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
 
 /**
  * Every problem of one value of a parameter of `kind`, written in `unit` (money: `yuan` or
- * `fen`; the caller checks the unit itself), at `path`. Empty when the value can be compiled.
- * Used for current law (`compileParameters`) and reforms (`applyReform`, and `loadReform`, which
- * reports the problems of a whole file before applying it).
+ * `fen`; the caller checks the unit itself, once per parameter), at `path`. Empty when the value
+ * can be compiled. The one set of value rules for current law (`compileParameters`) and reforms
+ * (`applyReform`).
  */
-export function checkParamValue(kind: ParamKind, unit: string, v: unknown, path: string): ParamIssue[] {
+function checkParamValue(kind: ParamKind, unit: string, v: unknown, path: string): ParamIssue[] {
   const issues: ParamIssue[] = [];
   const wrong = (zh: string, en: string, code?: string) => issues.push(wrongType(path, v, zh, en, code));
   const money = (x: unknown, p: string) => {
@@ -260,7 +256,7 @@ function dateValue(v: unknown): { iso: string; day: number } | null | undefined 
 }
 
 /** An entry's period, as day numbers and as written ("…" when open-ended). */
-export interface EntryPeriod {
+interface EntryPeriod {
   from: number;
   to: number;
   fromIso: string;
@@ -271,9 +267,9 @@ export interface EntryPeriod {
  * Every problem of one dated entry (`from`, `to`, `value`, `citation`) of a parameter at `path`
  * (codes `invalid_type`, `invalid_date`, `invalid_period`, `required`, `invalid_value` and those
  * of checkParamValue), and its period when its dates are usable. For current law
- * (compileParameters) and reform files (loadReform) alike.
+ * (compileParameters) and reforms (applyReform) alike.
  */
-export function checkParamEntry(
+function checkParamEntry(
   kind: ParamKind,
   unit: string,
   e: unknown,
@@ -350,7 +346,7 @@ export function checkParamEntry(
  * Entries of one list (`listKey` at `listPath`) whose periods overlap an earlier one's; `periods`
  * carry their index in the list.
  */
-export function overlapIssues(
+function overlapIssues(
   periods: ReadonlyArray<EntryPeriod & { i: number }>,
   listKey: string,
   listPath: string,
@@ -375,21 +371,48 @@ export function overlapIssues(
 }
 
 /** A ParameterError listing every problem (in English; the problems carry both languages). */
-function failWith(issues: ParamIssue[]): never {
-  throw new ParameterError(issues.map((i) => `${i.path}: ${i.message.en}`).join('; '), issues);
+function failWith(issues: readonly ParamIssue[]): never {
+  const text = issues.map((i) => (i.path ? `${i.path}: ` : '') + i.message.en).join('; ');
+  throw new ParameterError(text, issues);
+}
+
+const isMoneyKind = (kind: ParamKind) => kind === 'money' || kind === 'money_map';
+
+/** The units money may be written in (held in fen whatever the file says). */
+const MONEY_UNITS = ['yuan', 'fen'];
+
+/** A unit (at `path`, e.g. `name.unit`) that does not fit its parameter; `allowed` lists the units that do. */
+function unitIssue(path: string, unit: unknown, allowed: readonly string[]): ParamIssue {
+  const list = allowed.join(', ');
+  return {
+    code: 'invalid_unit',
+    path,
+    message: {
+      zh: `单位 ${echo(unit)} 不适用于此参数（可用：${list}）`,
+      en: `unit ${echo(unit)} does not fit this parameter (allowed: ${list})`,
+    },
+  };
+}
+
+/** A field that is not one of `allowed` (a misspelt `form:` is refused, not ignored). */
+function unknownField(path: string, key: string, allowed: ReadonlySet<string>): ParamIssue {
+  const list = [...allowed].join(', ');
+  return {
+    code: 'unknown_field',
+    path: path ? `${path}.${key}` : key,
+    message: {
+      zh: `未知字段 ${echo(key)}（可用：${list}）`,
+      en: `unknown field ${echo(key)} (allowed: ${list})`,
+    },
+  };
 }
 
 function toFen(v: number, unit: string): number {
   return unit === 'yuan' ? Math.round(v * 100) : v;
 }
 
-/** A checked value in its compiled form (money in fen); throws ParameterError with every problem. */
-function compileValue(kind: ParamKind, v: unknown, unit: string, where: string): ParamValue {
-  if ((kind === 'money' || kind === 'money_map') && unit !== 'yuan' && unit !== 'fen') {
-    throw new ParameterError(`${where}: money unit must be yuan or fen`);
-  }
-  const issues = checkParamValue(kind, unit, v, where);
-  if (issues.length) failWith(issues);
+/** A value checked by checkParamValue, in its compiled form (money in fen). */
+function compileValue(kind: ParamKind, v: unknown, unit: string): ParamValue {
   switch (kind) {
     case 'money':
       return toFen(v as number, unit);
@@ -430,34 +453,52 @@ function frozen(v: ParamValue): ParamValue {
   return v;
 }
 
+/** The fields an entry of a reform may have. */
+const ENTRY_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'value', 'citation', 'note']);
+
 /**
- * A parameter's dated entries, checked (every problem at once) and compiled. `list`: where they
- * are, for messages (`name.values`, or a reform's `parameters.name.update`).
+ * Every problem of a list of dated entries at `list` (e.g. `name.values`, or a reform's
+ * `parameters.name.update`), pushed to `issues`: each entry by checkParamEntry (and, given
+ * `fields`, its unknown fields first), then overlapping periods. Returns each entry's period
+ * (index-aligned) for compileEntries, which is only called when no problem was found.
  */
-function compileEntries(
-  name: string,
+function checkEntries(
   kind: ParamKind,
   unit: string,
-  values: unknown,
-  list = `${name}.values`,
-): ParamEntry[] {
-  if (!Array.isArray(values) || values.length === 0) throw new ParameterError(`${list}: must be a list`);
-  const issues: ParamIssue[] = [];
-  const periods: Array<EntryPeriod & { i: number }> = [];
-  values.forEach((e, i) => {
-    const r = checkParamEntry(kind, unit, e, `${list}[${i}]`);
+  values: readonly unknown[],
+  list: string,
+  issues: ParamIssue[],
+  fields?: ReadonlySet<string>,
+): Array<EntryPeriod | undefined> {
+  const periods = values.map((e, i) => {
+    const path = `${list}[${i}]`;
+    if (fields && isRecord(e))
+      for (const k of Object.keys(e)) if (!fields.has(k)) issues.push(unknownField(path, k, fields));
+    const r = checkParamEntry(kind, unit, e, path);
     issues.push(...r.issues);
-    if (r.period) periods.push({ i, ...r.period });
+    return r.period;
   });
-  issues.push(...overlapIssues(periods, list.slice(list.lastIndexOf('.') + 1), list));
-  if (issues.length) failWith(issues);
-  const entries = values.map((e: Record<string, unknown>, i): ParamEntry => {
+  const indexed = periods.flatMap((p, i) => (p ? [{ i, ...p }] : []));
+  issues.push(...overlapIssues(indexed, list.slice(list.lastIndexOf('.') + 1), list));
+  return periods;
+}
+
+/** Entries checked by checkEntries (no problem found), compiled and sorted by date. */
+function compileEntries(
+  kind: ParamKind,
+  unit: string,
+  values: readonly unknown[],
+  periods: ReadonlyArray<EntryPeriod | undefined>,
+): ParamEntry[] {
+  const entries = values.map((raw, i): ParamEntry => {
+    const e = raw as Record<string, unknown>;
+    const period = periods[i] as EntryPeriod;
     const entry: ParamEntry = {
       from: dateValue(e.from)?.iso ?? null,
       to: dateValue(e.to)?.iso ?? null,
-      fromDay: periods[i].from,
-      toDay: periods[i].to,
-      value: frozen(compileValue(kind, e.value, unit, `${list}[${i}].value`)),
+      fromDay: period.from,
+      toDay: period.to,
+      value: frozen(compileValue(kind, e.value, unit)),
       citation: Object.freeze(compileCitation(e.citation as Record<string, unknown>)),
     };
     if (typeof e.note === 'string') entry.note = e.note;
@@ -466,22 +507,48 @@ function compileEntries(
   return entries.sort((a, b) => a.fromDay - b.fromDay);
 }
 
+/** A problem of a parameter definition at `path`, in zh and en. */
+const problem = (code: string, path: string, zh: string, en: string): ParamIssue => ({
+  code,
+  path,
+  message: { zh, en },
+});
+
+/** A parameter of a current-law file, checked (every problem at once) and compiled. */
 function compileParameter(name: string, raw: unknown): Parameter {
   const kind = PARAMETER_KINDS[name];
   if (!kind) throw new ParameterError(`unknown parameter ${name}`);
-  if (!isRecord(raw)) throw new ParameterError(`${name}: expected a map`);
-  const unit = String(raw.unit ?? '');
-  if (!unit) throw new ParameterError(`${name}: unit is required`);
+  if (!isRecord(raw)) {
+    failWith([problem('invalid_type', name, '应为包含 unit、description、values 的映射', 'expected a map')]);
+  }
+  const issues: ParamIssue[] = [];
+  let unit = String(raw.unit ?? '');
+  if (!unit) issues.push(problem('required', name, '缺少单位（unit）', 'unit is required'));
+  else if (isMoneyKind(kind) && !MONEY_UNITS.includes(unit)) {
+    issues.push(unitIssue(`${name}.unit`, raw.unit, MONEY_UNITS));
+  }
+  // Values of a money parameter without a usable unit are still checked, as written in yuan.
+  if (isMoneyKind(kind) && !MONEY_UNITS.includes(unit)) unit = 'yuan';
   const d = raw.description;
   if (!isRecord(d) || typeof d.zh !== 'string' || typeof d.en !== 'string') {
-    throw new ParameterError(`${name}: description needs zh and en`);
+    const zh = 'description 应包含 zh 和 en 两段文本';
+    issues.push(problem('invalid_type', name, zh, 'description needs zh and en'));
   }
+  const list = `${name}.values`;
+  const values = raw.values;
+  let periods: Array<EntryPeriod | undefined> = [];
+  if (!Array.isArray(values) || values.length === 0) {
+    const zh = 'values 应为非空列表（每项含 from、to、value、citation）';
+    issues.push(problem('invalid_type', list, zh, 'must be a list'));
+  } else periods = checkEntries(kind, unit, values, list, issues);
+  if (issues.length) failWith(issues);
+  const description = d as { zh: string; en: string };
   return {
     name,
-    unit: kind === 'money' || kind === 'money_map' ? 'fen' : unit,
-    description: { zh: d.zh, en: d.en },
+    unit: isMoneyKind(kind) ? 'fen' : unit,
+    description: { zh: description.zh, en: description.en },
     keyedBy: String(raw.keyedBy ?? 'date'),
-    entries: compileEntries(name, kind, unit, raw.values),
+    entries: compileEntries(kind, unit, values as unknown[], periods),
   };
 }
 
@@ -562,27 +629,155 @@ function splice(entries: ParamEntry[], add: ParamEntry): ParamEntry[] {
   return out;
 }
 
-/** Apply a reform overlay; returns a new parameter set (current law is left untouched). */
-export function applyReform(set: ParameterSet, reform: unknown): ParameterSet {
-  if (!isRecord(reform) || typeof reform.name !== 'string' || !isRecord(reform.parameters)) {
-    throw new ParameterError('a reform needs a name and a parameters map');
+/** At most this many problems of a reform are reported (the first ones, in the order of the file). */
+export const MAX_REFORM_ISSUES = 50;
+
+const REFORM_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'parameters']);
+const CHANGE_FIELDS: ReadonlySet<string> = new Set(['update', 'values', 'unit']);
+
+/** Names of known parameters in the same group (before the dot), for "did you mean". */
+function nearNames(name: string): string[] {
+  const group = name.split('.')[0];
+  return Object.keys(PARAMETER_KINDS).filter((n) => n.split('.')[0] === group);
+}
+
+/** Every problem of a reform's top level (fields, name, description); its parameters map when usable. */
+function checkReformTop(reform: unknown, issues: ParamIssue[]): Record<string, unknown> | undefined {
+  if (!isRecord(reform)) {
+    issues.push(
+      wrongType(
+        '',
+        reform,
+        '政策调整文件应为包含 name、description 和 parameters 的映射',
+        'a reform must be a map with name, description and parameters',
+      ),
+    );
+    return undefined;
   }
-  const params = new Map(set.params);
-  for (const [name, change] of Object.entries(reform.parameters)) {
+  for (const k of Object.keys(reform))
+    if (!REFORM_FIELDS.has(k)) issues.push(unknownField('', k, REFORM_FIELDS));
+  if (typeof reform.name !== 'string' || reform.name.trim() === '') {
+    issues.push(
+      problem('required', 'name', '缺少名称（name，非空文本）', 'name is required (non-empty text)'),
+    );
+  }
+  if (reform.description !== undefined) {
+    const d = reform.description;
+    if (!isRecord(d) || typeof d.zh !== 'string' || typeof d.en !== 'string') {
+      const zh = 'description 应包含 zh 和 en 两段文本';
+      issues.push(problem('invalid_type', 'description', zh, 'description needs zh and en texts'));
+    }
+  }
+  const ps = reform.parameters;
+  if (ps === undefined || ps === null) {
+    issues.push(
+      problem(
+        'required',
+        'parameters',
+        '缺少 parameters（参数名 → update 或 values）',
+        'parameters is required (parameter name → update or values)',
+      ),
+    );
+    return undefined;
+  }
+  if (!isRecord(ps)) {
+    issues.push(wrongType('parameters', ps, 'parameters 应为映射', 'parameters must be a map'));
+    return undefined;
+  }
+  return ps;
+}
+
+/**
+ * Apply a reform overlay; returns a new parameter set (current law is left untouched). The reform
+ * is checked whole first: throws one ParameterError whose `issues` are every problem found (at
+ * most MAX_REFORM_ISSUES, each at its path in the reform, e.g. `parameters.name.update[0].value`,
+ * in zh and en), by the same rules as current-law files. A reform that changes nothing is applied
+ * (`loadReform` refuses such a file).
+ */
+export function applyReform(set: ParameterSet, reform: unknown): ParameterSet {
+  const issues: ParamIssue[] = [];
+  const ps = checkReformTop(reform, issues);
+  /** Each parameter's checked change: what to compile once no problem is found. */
+  const changes: Array<{
+    name: string;
+    base: Parameter;
+    kind: ParamKind;
+    unit: string;
+    lists: Partial<
+      Record<'update' | 'values', { values: unknown[]; periods: Array<EntryPeriod | undefined> }>
+    >;
+  }> = [];
+  for (const [name, change] of Object.entries(ps ?? {})) {
+    const pp = `parameters.${name}`;
     const kind = PARAMETER_KINDS[name];
-    const base = params.get(name);
-    if (!kind || !base) throw new ParameterError(`reform ${reform.name}: unknown parameter ${name}`);
-    if (!isRecord(change)) throw new ParameterError(`reform ${reform.name}: ${name} must be a map`);
-    const unit = String(change.unit ?? (kind === 'money' || kind === 'money_map' ? 'yuan' : base.unit));
+    const base = set.params.get(name);
+    if (!kind || !base) {
+      const near = nearNames(name);
+      issues.push(
+        problem(
+          'unknown_parameter',
+          pp,
+          `未知参数 ${echo(name)}${near.length ? `（同组参数：${near.join('、')}）` : '（参数见 policy/parameters/*.yaml）'}`,
+          `unknown parameter ${echo(name)}${near.length ? ` (parameters of that group: ${near.join(', ')})` : ' (see policy/parameters/*.yaml)'}`,
+        ),
+      );
+      continue;
+    }
+    if (!isRecord(change)) {
+      issues.push(
+        wrongType(pp, change, '应为包含 update 或 values 的映射', 'expected a map with update or values'),
+      );
+      continue;
+    }
+    for (const k of Object.keys(change))
+      if (!CHANGE_FIELDS.has(k)) issues.push(unknownField(pp, k, CHANGE_FIELDS));
+    if (change.update === undefined && change.values === undefined) {
+      issues.push(
+        problem(
+          'required',
+          pp,
+          '须给出 update（在现行政策上覆盖一个时段）或 values（替换整个时间线）',
+          'give update (a period over current law) or values (a new timeline)',
+        ),
+      );
+    }
+    // Money is written in yuan unless the reform says fen; other units are those of current law.
+    const units = isMoneyKind(kind) ? MONEY_UNITS : [base.unit];
+    let unit = units[0];
+    if (change.unit !== undefined) {
+      if (units.includes(change.unit as string)) unit = change.unit as string;
+      else issues.push(unitIssue(`${pp}.unit`, change.unit, units));
+    }
+    const lists: (typeof changes)[number]['lists'] = {};
+    for (const listKey of ['update', 'values'] as const) {
+      const values = change[listKey];
+      if (values === undefined) continue;
+      const lp = `${pp}.${listKey}`;
+      if (!Array.isArray(values) || values.length === 0) {
+        issues.push(
+          problem(
+            'invalid_type',
+            lp,
+            `${listKey} 应为非空列表（每项含 from、to、value、citation）`,
+            `${listKey} must be a non-empty list (each with from, to, value, citation)`,
+          ),
+        );
+        continue;
+      }
+      lists[listKey] = { values, periods: checkEntries(kind, unit, values, lp, issues, ENTRY_FIELDS) };
+    }
+    changes.push({ name, base, kind, unit, lists });
+  }
+  if (issues.length) failWith(issues.slice(0, MAX_REFORM_ISSUES));
+  const params = new Map(set.params);
+  for (const { name, base, kind, unit, lists } of changes) {
     let entries = base.entries;
-    const list = (key: string) => `parameters.${name}.${key}`;
-    if (change.values !== undefined)
-      entries = compileEntries(name, kind, unit, change.values, list('values'));
-    if (change.update !== undefined) {
-      for (const add of compileEntries(name, kind, unit, change.update, list('update')))
+    if (lists.values) entries = compileEntries(kind, unit, lists.values.values, lists.values.periods);
+    if (lists.update) {
+      for (const add of compileEntries(kind, unit, lists.update.values, lists.update.periods))
         entries = splice(entries, add);
     }
     params.set(name, { ...base, entries });
   }
-  return { params, reforms: [...set.reforms, reform.name] };
+  return { params, reforms: [...set.reforms, (reform as { name: string }).name] };
 }
