@@ -6,6 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Actor, type Deps, SYSTEM } from '../server/context.ts';
+import { AppError } from '../server/errors.ts';
 import type { Runtime } from '../server/runtime.ts';
 import { type FeedSpec, findFeed } from './feeds.ts';
 import { type ImportReport, importFile } from './pipeline.ts';
@@ -47,23 +48,42 @@ export async function feedFilesInOrder(dir: string): Promise<Array<{ spec: FeedS
   return out;
 }
 
-/** Imports every feed found in a folder, in dependency order. */
+/** One file of a folder import: its report, or the refusal of a file refused whole. */
+export type FolderFile = { spec: FeedSpec; file: string } & (
+  | { report: ImportReport; refused?: undefined }
+  | { refused: AppError; report?: undefined }
+);
+
+/**
+ * Imports every feed found in a folder, in dependency order. With `onFile`, each file's outcome
+ * is handed to it as the file ends, and a file refused whole (it wrote nothing) does not stop the
+ * next files; without it, a refusal is thrown and stops the import.
+ */
 export async function importFolder(
   deps: Deps,
   actor: Actor,
   dir: string,
   onProgress?: (p: DemoProgress) => void,
+  onFile?: (f: FolderFile) => void,
 ): Promise<ImportReport[]> {
   const reports: ImportReport[] = [];
   for (const { spec, file } of await feedFilesInOrder(dir)) {
     const id = spec.id;
-    const r = await importFile(deps, actor, {
-      feedId: id,
-      file,
-      onProgress: (p) =>
-        onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
-    });
-    reports.push(r);
+    let report: ImportReport;
+    try {
+      report = await importFile(deps, actor, {
+        feedId: id,
+        file,
+        onProgress: (p) =>
+          onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
+      });
+    } catch (e) {
+      if (!onFile || !(e instanceof AppError)) throw e;
+      onFile({ spec, file, refused: e });
+      continue;
+    }
+    reports.push(report);
+    onFile?.({ spec, file, report });
   }
   return reports;
 }

@@ -3,10 +3,12 @@
  * file inline (progress on stderr), or `--dir DIR` for a whole synth folder in order.
  *
  * Every outcome is told in Chinese and English: a wrong command line (unknown source or feed, a
- * file that is not there, a file of another department) exits 2 with `{"error", "messages"}`
- * (stdout with --json, else the two messages on stderr); a refused file exits 2 with
- * `{"refused", "line", "messages"}`; an import prints its report, with the rejected rows (line,
- * column, reason) in `rejects`.
+ * file or folder that is not there, a file of another department, `--dir` with `--source`,
+ * `--file` or `--feed`) exits 2 with `{"error", "messages"}` (stdout with --json, else the two
+ * messages on stderr); a refused file exits 2 with `{"refused", "line", "file", "feed",
+ * "messages"}`; an import prints its report, with the rejected rows (line, column, reason) in
+ * `rejects`. `--dir` prints one line per file, a refused file's refusal in its place, goes on
+ * with the next files (a refused file wrote nothing) and exits 2 at the end if one was refused.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -22,6 +24,10 @@ type Opts = {
 };
 
 type Messages = { 'zh-CN': string; en: string };
+
+/** Exit code of a wrong command line and of a refused file. */
+const EXIT_USAGE = 2;
+const EXIT_REFUSED = 2;
 
 /** Rejected rows listed in the printed report (all of them: the upload page's list, or its Excel). */
 const REJECTS_LISTED = 1000;
@@ -61,7 +67,7 @@ export function register(program: Command): void {
         if (!(e instanceof UsageError)) throw e;
         if (o.json) process.stdout.write(`${JSON.stringify({ error: e.code, messages: e.messages })}\n`);
         else process.stderr.write(`${e.messages['zh-CN']}\n${e.messages.en}\n`);
-        process.exitCode = 2;
+        process.exitCode = EXIT_USAGE;
       }
     });
 }
@@ -116,8 +122,33 @@ async function feedOf(o: Opts & { source: string; file: string }) {
   return spec;
 }
 
+/** `--dir` with options it would ignore (they name one file; the folder names its own). */
+function ignoredWithDir(o: Opts): string[] {
+  return [o.source && '--source', o.file && '--file', o.feed && '--feed'].filter((x): x is string => !!x);
+}
+
 async function run(o: Opts): Promise<void> {
-  if (!o.dir && (!o.file || !o.source))
+  if (o.dir) {
+    const ignored = ignoredWithDir(o);
+    if (ignored.length)
+      throw usage(
+        'import.usage',
+        `--dir 不能与 ${ignored.join('、')} 同时使用（--dir 导入文件夹里的全部数据文件；导入单个文件请用 --source 和 --file）`,
+        `import: --dir cannot be used with ${ignored.join(', ')} (--dir imports every feed file of the folder; for one file use --source and --file)`,
+      );
+    const st = await stat(o.dir).catch(() => null);
+    if (!st)
+      throw usage('import.dir_not_found', `找不到文件夹：${o.dir}`, `import: no such folder: ${o.dir}`);
+    if (!st.isDirectory())
+      throw usage('import.not_a_dir', `${o.dir} 不是文件夹`, `import: ${o.dir} is not a folder`);
+    const { feedFilesInOrder } = await import('../../registry/demo.ts');
+    if ((await feedFilesInOrder(o.dir)).length === 0)
+      throw usage(
+        'import.no_feeds',
+        `文件夹 ${o.dir} 中没有可识别的数据文件（文件名见 docs/feeds.md）`,
+        `import: the folder ${o.dir} holds no feed files (file names: see docs/feeds.md)`,
+      );
+  } else if (!o.file || !o.source)
     throw usage(
       'import.usage',
       '请同时指定 --source 和 --file（或用 --dir 导入整个文件夹）',
@@ -136,23 +167,67 @@ async function run(o: Opts): Promise<void> {
   const { prepareDatabase } = await import('../../server/start.ts');
   const { SYSTEM } = await import('../../server/context.ts');
   const { AppError, toProblem } = await import('../../server/errors.ts');
+  const { importFile } = await import('../../registry/pipeline.ts');
   const rt = await openRuntime();
   const log = { info: (_o: unknown, _m?: string) => {} };
   const progress = (msg: string) => {
     if (o.progress && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${msg}`);
   };
+  /** A file refused whole (it wrote nothing), told as `--file` and `--dir` both print it. */
+  const refusal = (e: InstanceType<typeof AppError>, file: string, feed: string) => {
+    const p = toProblem(e, 'zh-CN');
+    const line = Number(e.params.line ?? 0);
+    return {
+      refused: p.code,
+      ...(line > 0 ? { line } : {}),
+      file: basename(file),
+      feed,
+      messages: p.messages,
+    };
+  };
   try {
     await prepareDatabase(rt, log as never, false);
     const deps = { db: rt.db, cipher: rt.cipher, clock: () => new Date() };
     if (o.dir) {
+      // A refused file is told in its place, and the next files are still imported.
       const { importFolder } = await import('../../registry/demo.ts');
-      const reports = await importFolder(deps, SYSTEM, o.dir, (p) => progress(p.message));
-      progress('');
-      for (const r of reports) process.stdout.write(`${JSON.stringify(r)}\n`);
+      const refused: Array<ReturnType<typeof refusal>> = [];
+      let files = 0;
+      await importFolder(
+        deps,
+        SYSTEM,
+        o.dir,
+        (p) => progress(p.message),
+        (f) => {
+          files++;
+          progress('');
+          if (f.refused) {
+            const r = refusal(f.refused, f.file, f.spec.id);
+            refused.push(r);
+            process.stdout.write(`${JSON.stringify(r)}\n`);
+          } else process.stdout.write(`${JSON.stringify(f.report)}\n`);
+        },
+      );
+      if (refused.length === 0) return;
+      if (!o.json) {
+        const each = refused.flatMap((r) => [
+          `${r.file}：${r.messages['zh-CN']}`,
+          `${r.file}: ${r.messages.en}`,
+        ]);
+        const names = refused.map((r) => r.file);
+        const others = refused.length < files;
+        process.stderr.write(
+          `${[
+            ...each,
+            `导入结束：${files} 个文件中 ${refused.length} 个被拒绝（${names.join('、')}；被拒绝的文件没有写入任何数据）${others ? '，其余文件已导入' : ''}`,
+            `import: ${refused.length} of ${files} files refused (${names.join(', ')}; a refused file wrote nothing)${others ? ', the others imported' : ''}`,
+          ].join('\n')}\n`,
+        );
+      }
+      process.exitCode = EXIT_REFUSED;
       return;
     }
     if (!spec || !o.file) return;
-    const { importFile } = await import('../../registry/pipeline.ts');
     const started = performance.now();
     try {
       const r = await importFile(deps, SYSTEM, {
@@ -173,20 +248,9 @@ async function run(o: Opts): Promise<void> {
       else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } catch (e) {
       progress('');
-      if (e instanceof AppError) {
-        const p = toProblem(e, 'zh-CN');
-        const line = Number(e.params.line ?? 0);
-        process.stdout.write(
-          `${JSON.stringify({
-            refused: p.code,
-            ...(line > 0 ? { line } : {}),
-            messages: p.messages,
-          })}\n`,
-        );
-        process.exitCode = 2;
-        return;
-      }
-      throw e;
+      if (!(e instanceof AppError)) throw e;
+      process.stdout.write(`${JSON.stringify(refusal(e, o.file, spec.id))}\n`);
+      process.exitCode = EXIT_REFUSED;
     }
   } finally {
     await rt.db.close();
