@@ -134,4 +134,23 @@ describe('CSV reader', () => {
     expect(e).toBeInstanceOf(ImportRefused);
     expect((e as ImportRefused).code).toBe('import.encoding');
   });
+
+  it('splits the header as it splits rows, also when the file is in the other encoding', async () => {
+    const dir = tmp();
+    const headers = spec.columns.map((c) => c.header);
+    const row = spec.columns.map(() => 'x').join(',');
+    const file = join(dir, 'quoted.csv');
+    // Quoted header cells, as some programs write every cell.
+    writeFileSync(file, iconv.encode(`${headers.map((h) => `"${h}"`).join(',')}\r\n${row}\r\n`, 'gbk'));
+    expect(await readAll(file)).toHaveLength(1);
+    // A quote inside a cell is a character of the name, as in a row (RFC 4180); the header
+    // check of a file in the other encoding used to drop it and say the file was in UTF-8,
+    // and re-saved in GBK the file was then refused for this column.
+    const odd = headers.map((h) => (h === '姓名' ? '姓"名"' : h)).join(',');
+    const refused = { code: 'import.columns', params: { missing: '姓名', unexpected: '姓"名"' } };
+    writeFileSync(file, iconv.encode(`${odd}\r\n${row}\r\n`, 'gbk'));
+    await expect(readAll(file)).rejects.toMatchObject(refused);
+    writeFileSync(file, `\ufeff${odd}\r\n${row}\r\n`);
+    await expect(readAll(file)).rejects.toMatchObject(refused);
+  });
 });

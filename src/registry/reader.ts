@@ -68,10 +68,11 @@ export type ReadProgress = { bytesRead: number; totalBytes: number };
 
 /**
  * Where each of the spec's columns is in a file's header: `index[k]` is the position of the
- * spec's column k. `width` counts the header's cells, `used` those up to the last named one
- * (spreadsheet programs add empty cells after the last column: "a,b,c,,").
+ * spec's column k. `width` counts the header's cells: the spec's columns (a header that passes
+ * names each once and leaves no cell unnamed before the last), then any empty cells that
+ * spreadsheet programs add after the last column ("a,b,c,,").
  */
-export type HeaderMap = { index: number[]; width: number; used: number; identity: boolean };
+export type HeaderMap = { index: number[]; width: number; identity: boolean };
 
 /**
  * Compares a header row (or a JSON object's keys, `keys`) with the spec and returns where each
@@ -85,7 +86,7 @@ export function checkHeader(spec: FeedSpec, found: string[], keys = false): Head
   while (used > 0 && got[used - 1] === '') used--;
   const index = expected.map((h) => got.indexOf(h));
   const identity = used === expected.length && index.every((j, k) => j === k);
-  if (identity) return { index, width: got.length, used, identity };
+  if (identity) return { index, width: got.length, identity };
   const missing = expected.filter((_, k) => index[k] < 0);
   const unexpectedZh: string[] = [];
   const unexpectedEn: string[] = [];
@@ -110,7 +111,7 @@ export function checkHeader(spec: FeedSpec, found: string[], keys = false): Head
       ...bilingual('unexpected', unexpectedZh.join('、') || '—', unexpectedEn.join(', ') || '—'),
       line: 1,
     });
-  return { index, width: got.length, used, identity };
+  return { index, width: got.length, identity };
 }
 
 /** The refusal of a file without a header row (empty, or blank lines only). */
@@ -231,27 +232,118 @@ function refuseWorkbook(spec: FeedSpec, head: Buffer): void {
   });
 }
 
-/** The cells of a CSV header line (quotes honoured; a header has no line breaks). */
-function splitHeader(text: string): string[] {
-  const cells: string[] = [];
+/**
+ * The CSV field splitter (RFC 4180) of the header and the rows alike, fed text as it is decoded:
+ * `split` hands each record it completes to `take`, with the line it starts on. A quoted field
+ * may hold commas, doubled quotes and line breaks; a piece of text may end anywhere, even
+ * between the two quotes of an escaped quote. A line ends at "\n", "\r\n" or a lone "\r"; a
+ * quote opens a quoted field only at the start of a field.
+ */
+function csvSplitter(take: (cells: string[], line: number) => void) {
+  let fields: string[] = [];
   let field = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') q = false;
-      else field += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      cells.push(field);
-      field = '';
-    } else field += ch;
-  }
-  cells.push(field);
-  return cells;
+  let inQuotes = false;
+  let quotedField = false;
+  let afterQuote = false;
+  let pendingCr = false;
+  /** The line the text split so far ends on (a quoted line break counts). */
+  let line = 1;
+  /** The line the record being split starts on. */
+  let recordLine = 1;
+  const emit = (cells: string[]) => {
+    const start = recordLine;
+    line++;
+    recordLine = line;
+    take(cells, start);
+  };
+  const endRecord = () => {
+    fields.push(field);
+    const cells = fields;
+    fields = [];
+    field = '';
+    quotedField = false;
+    afterQuote = false;
+    emit(cells);
+  };
+  return {
+    get line() {
+      return line;
+    },
+    get recordLine() {
+      return recordLine;
+    },
+    split(text: string): void {
+      for (let i = 0; i < text.length; i++) {
+        // The usual record, whole in this text and without quotes: split it at once.
+        if (!pendingCr && !inQuotes && !afterQuote && !quotedField && field === '' && fields.length === 0) {
+          const nl = text.indexOf('\n', i);
+          if (nl >= 0) {
+            const stop = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+            const seg = text.slice(i, stop);
+            if (seg.indexOf('"') < 0 && seg.indexOf('\r') < 0) {
+              emit(seg.split(','));
+              i = nl;
+              continue;
+            }
+          }
+        }
+        const ch = text[i];
+        if (pendingCr) {
+          pendingCr = false;
+          if (ch === '\n') continue;
+        }
+        if (inQuotes) {
+          if (ch === '"') {
+            if (text[i + 1] === '"') {
+              field += '"';
+              i++;
+            } else {
+              // The field's end, or (a quote at the text's end) the first of an escaped quote
+              // that the next text completes.
+              inQuotes = false;
+              afterQuote = true;
+            }
+          } else {
+            if (ch === '\n') line++;
+            field += ch;
+          }
+          continue;
+        }
+        if (afterQuote && ch === '"') {
+          // An escaped quote split across pieces of text.
+          field += '"';
+          inQuotes = true;
+          afterQuote = false;
+          continue;
+        }
+        afterQuote = false;
+        if (ch === ',') {
+          fields.push(field);
+          field = '';
+          quotedField = false;
+        } else if (ch === '\r' || ch === '\n') {
+          if (ch === '\r') pendingCr = true;
+          endRecord();
+        } else if (ch === '"' && field === '' && !quotedField) {
+          inQuotes = true;
+          quotedField = true;
+        } else field += ch;
+      }
+    },
+    /** The cells of a record begun but not ended by a line end (a quote left open, too), or null. */
+    unfinished(): string[] | null {
+      return field !== '' || fields.length > 0 || quotedField ? [...fields, field] : null;
+    },
+  };
+}
+
+/** The cells of a CSV file's first line, split as the rows are. */
+function headerCells(text: string): string[] {
+  const records: string[][] = [];
+  const csv = csvSplitter((cells) => records.push(cells));
+  csv.split(`${text}\n`);
+  // A quote left open at the line's end: the cells so far (the rows would read on).
+  return records[0] ?? csv.unfinished() ?? [];
 }
 
 function decodes(bytes: Buffer, label: 'gbk' | 'utf-8'): string | null {
@@ -298,13 +390,13 @@ function sniffEncoding(spec: FeedSpec, head: Buffer): void {
   const own = decodes(line, expected);
   if (own !== null) {
     try {
-      checkHeader(spec, splitHeader(own.replace(/\r$/, '')));
+      checkHeader(spec, headerCells(own));
       return;
     } catch {
       // not the template's: go on with the other encoding
     }
   }
-  checkHeader(spec, splitHeader(other.replace(/\r$/, '')));
+  checkHeader(spec, headerCells(other));
   throw new ImportRefused('import.encoding', {
     expected: ENCODING_NAME[expected],
     line: 1,
@@ -315,141 +407,56 @@ function sniffEncoding(spec: FeedSpec, head: Buffer): void {
 async function* csvRows(spec: FeedSpec, file: string, progress: ReadProgress): AsyncGenerator<RawRow> {
   const dec = decoderFor(spec);
   const n = spec.columns.length;
-  let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let quotedField = false;
-  let afterQuote = false;
-  let line = 1;
-  let rowLine = 1;
   let map: HeaderMap | null = null;
   /** The header is the template's, in order, without extra cells: rows are taken as they are. */
   let plain = false;
   let first = true;
-  let pendingCr = false;
-  let rowHasContent = false;
-  const finishRow = (): RawRow | null => {
-    fields.push(field);
-    const cells = fields;
-    fields = [];
-    field = '';
-    quotedField = false;
-    afterQuote = false;
-    const start = rowLine;
-    rowHasContent = false;
+  let out: RawRow[] = [];
+  const csv = csvSplitter((cells, start) => {
     if (map === null) {
       map = checkHeader(spec, cells);
       plain = map.identity && map.width === n;
-      return null;
+      return;
     }
-    if (cells.length === 1 && cells[0] === '') return null; // blank line
+    if (cells.length === 1 && cells[0] === '') return; // blank line
     if (plain) {
-      if (cells.length !== n) return { line: start, cells: cells.slice(0, n), problem: 'row.field_count' };
-      return { line: start, cells: cells.map((c) => (c === '' ? null : c)) };
+      if (cells.length !== n) out.push({ line: start, cells: cells.slice(0, n), problem: 'row.field_count' });
+      else out.push({ line: start, cells: cells.map((c) => (c === '' ? null : c)) });
+      return;
     }
-    // Columns in another order, or empty cells after the last column (as in the header).
-    const { index, used, width } = map;
-    let fits = cells.length >= used && cells.length <= width;
-    for (let i = used; fits && i < cells.length; i++) fits = cells[i] === '';
+    // Columns in another order, or empty cells after the last column (as in the header): a
+    // header that passes has the spec's n columns first.
+    const { index, width } = map;
+    let fits = cells.length >= n && cells.length <= width;
+    for (let i = n; fits && i < cells.length; i++) fits = cells[i] === '';
     const mapped: (string | null)[] = new Array(n);
     for (let k = 0; k < n; k++) {
       const c = cells[index[k]];
       mapped[k] = c === undefined || c === '' ? null : c;
     }
-    return fits ? { line: start, cells: mapped } : { line: start, cells: mapped, problem: 'row.field_count' };
-  };
+    out.push(
+      fits ? { line: start, cells: mapped } : { line: start, cells: mapped, problem: 'row.field_count' },
+    );
+  });
   for await (const chunk of countingStream(file, progress)) {
     const buf = chunk as Buffer;
     if (first) {
       refuseWorkbook(spec, buf);
       sniffEncoding(spec, buf);
     }
-    let text = dec.write(buf, line);
+    let text = dec.write(buf, csv.line);
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
-    const out: RawRow[] = [];
-    for (let i = 0; i < text.length; i++) {
-      // The usual row, whole in this chunk and without quotes: split it at once.
-      if (!pendingCr && !inQuotes && !afterQuote && !quotedField && field === '' && fields.length === 0) {
-        const nl = text.indexOf('\n', i);
-        if (nl >= 0) {
-          const end = nl > i && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-          const seg = text.slice(i, end);
-          if (seg.indexOf('"') < 0 && seg.indexOf('\r') < 0) {
-            fields = seg.split(',');
-            field = fields.pop() ?? '';
-            const r = finishRow();
-            line++;
-            rowLine = line;
-            if (r) out.push(r);
-            i = nl;
-            continue;
-          }
-        }
-      }
-      const ch = text[i];
-      if (pendingCr) {
-        pendingCr = false;
-        if (ch === '\n') continue;
-      }
-      if (inQuotes) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else if (i + 1 === text.length) {
-            // A quote at the chunk's end: decide with the next chunk.
-            inQuotes = false;
-            afterQuote = true;
-          } else {
-            inQuotes = false;
-            afterQuote = true;
-          }
-        } else {
-          if (ch === '\n') line++;
-          field += ch;
-        }
-        continue;
-      }
-      if (afterQuote && ch === '"') {
-        // An escaped quote split across chunks.
-        field += '"';
-        inQuotes = true;
-        afterQuote = false;
-        continue;
-      }
-      afterQuote = false;
-      if (ch === ',') {
-        fields.push(field);
-        field = '';
-        quotedField = false;
-        rowHasContent = true;
-      } else if (ch === '\r' || ch === '\n') {
-        if (ch === '\r') pendingCr = true;
-        const r = finishRow();
-        line++;
-        rowLine = line;
-        if (r) out.push(r);
-      } else if (ch === '"' && field === '' && !quotedField) {
-        inQuotes = true;
-        quotedField = true;
-        rowHasContent = true;
-      } else {
-        field += ch;
-        rowHasContent = true;
-      }
-    }
-    for (const r of out) yield r;
+    csv.split(text);
+    const rows = out;
+    out = [];
+    for (const r of rows) yield r;
   }
-  const tail = dec.end(rowLine);
-  if (tail) field += tail;
-  if (inQuotes) throw new ImportRefused('import.truncated', { line: rowLine });
-  if (rowHasContent || field !== '' || fields.length > 0) {
-    // The last row has no line end: the file was cut off.
-    throw new ImportRefused('import.truncated', { line: rowLine });
-  }
+  csv.split(dec.end(csv.recordLine));
+  // The last row has no line end (or a quote left open): the file was cut off.
+  if (csv.unfinished() !== null) throw new ImportRefused('import.truncated', { line: csv.recordLine });
   if (map === null) throw noHeader(spec);
 }
 
