@@ -337,6 +337,10 @@ describe('population registry (staff)', () => {
     await expect
       .poll(() => visibleText(refused), POLL)
       .toContain('The header row does not match the template; nothing was imported');
+    // The feed's department too (the feed list gives it in Chinese).
+    const info = await visibleText(page.locator('[data-testid=feed-info]'));
+    expect(info).toContain('Kunming Public Security Bureau');
+    expect(info).not.toMatch(/[\u4e00-\u9fff]/);
     await screenshot(page, 'registry-import-refused-en', false);
     await page.locator('[data-testid=lang-switch]').click();
     expect(await searchByName(page, '冯错列')).toEqual([]);

@@ -55,6 +55,12 @@ export function feedTitle(feedId: string, t: TFunction, feeds?: readonly Feed[])
   return t(`registry.feeds.${feedId}`, { defaultValue: zh ?? feedId });
 }
 
+/** The department that sends a feed, in the current language (the feed list gives it in Chinese). */
+export function feedDepartment(feedId: string, t: TFunction, feeds?: readonly Feed[]): string {
+  const zh = feeds?.find((f) => f.id === feedId)?.department;
+  return t(`registry.feedDepartments.${feedId}`, { defaultValue: zh ?? '' });
+}
+
 /** A row-level reason code (id.checksum …) in the current language. */
 export function reasonLabel(
   code: string,

@@ -40,6 +40,7 @@ import { downloadBlob } from '../lib/export-slot-targets.ts';
 import { formatInt } from '../lib/format.ts';
 import {
   areaLabel,
+  feedDepartment,
   feedTitle,
   formatDateTime,
   ownSources,
@@ -608,7 +609,9 @@ function ImportsPage({ feeds }: { feeds: Feed[] }) {
             <Col xs={24} lg={12}>
               {feed && (
                 <Descriptions size="small" column={1} className="feed-info" data-testid="feed-info">
-                  <Descriptions.Item label={t('imports.department')}>{feed.department}</Descriptions.Item>
+                  <Descriptions.Item label={t('imports.department')}>
+                    {feedDepartment(feed.id, t, feeds)}
+                  </Descriptions.Item>
                   <Descriptions.Item label={t('imports.format')}>
                     {encodingText(feed, t)} · {t('imports.columnsCount', { count: feed.columns.length })}
                   </Descriptions.Item>
