@@ -24,6 +24,7 @@ const withCounty = applyReform(current, {
 });
 const windowReform = loadReform(current, `${policyDir()}reforms/window-to-2027.yaml`);
 const allowanceReform = loadReform(current, `${policyDir()}reforms/allowance-raised.yaml`);
+const thirdChildReform = loadReform(current, `${policyDir()}reforms/third-child-10000.yaml`);
 
 function check(g: Gen, P: typeof current): void {
   const v = validateEntitlementInput(toInput(g));
@@ -106,7 +107,7 @@ describe('batch path equals the one-family path', () => {
     );
   });
   it('with a county purchase scheme and the reforms', () => {
-    for (const P of [withCounty, windowReform, allowanceReform]) {
+    for (const P of [withCounty, windowReform, allowanceReform, thirdChildReform]) {
       fc.assert(
         fc.property(familyArb, (g) => check(g, P)),
         { seed: 7, numRuns: 400 },
