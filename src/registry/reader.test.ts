@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { findFeed } from './feeds.ts';
-import { ImportRefused, type RawRow, readRows } from './reader.ts';
-import { tmp } from './test-fixtures.ts';
+import { feedOfFile, ImportRefused, type RawRow, readRows } from './reader.ts';
+import { tmp, writeCsv } from './test-fixtures.ts';
 
 const spec = findFeed('police-moves')!; // GBK CSV
 const utf8Spec = findFeed('medical-insurance-enrolment')!; // UTF-8 (BOM) CSV
@@ -152,5 +152,41 @@ describe('CSV reader', () => {
     await expect(readAll(file)).rejects.toMatchObject(refused);
     writeFileSync(file, `\ufeff${odd}\r\n${row}\r\n`);
     await expect(readAll(file)).rejects.toMatchObject(refused);
+  });
+});
+
+describe('feedOfFile: which of a source feeds a file holds', () => {
+  const dir = tmp();
+  const moves = findFeed('police-moves')!;
+  const hukou = findFeed('police-hukou')!;
+  const row = (s: typeof moves) => Object.fromEntries(s.columns.map((c) => [c.key, 'x']));
+
+  it('goes by the file name first', async () => {
+    const file = writeCsv(dir, 'police-moves', [row(moves)], { name: 'police-hukou-2025.csv' });
+    // The name says police-hukou (even though the columns are police-moves'): the import then
+    // refuses the columns, naming them, rather than guessing against the name.
+    expect((await feedOfFile('police', file))?.id).toBe('police-hukou');
+  });
+
+  it('reads the header when the name says nothing (two CSV feeds of the police)', async () => {
+    const m = writeCsv(dir, 'police-moves', [row(moves)], { name: '导出数据.csv' });
+    expect((await feedOfFile('police', m))?.id).toBe('police-moves');
+    const h = writeCsv(dir, 'police-hukou', [row(hukou)], { name: 'export (1).csv' });
+    expect((await feedOfFile('police', h))?.id).toBe('police-hukou');
+  });
+
+  it('gives none when no feed of the source has that header, or the file is another source', async () => {
+    const wrong = writeCsv(dir, 'police-moves', [row(moves)], {
+      name: 'unknown.csv',
+      headers: moves.columns.map((c, i) => (i === 0 ? '编号' : c.header)),
+    });
+    expect(await feedOfFile('police', wrong)).toBeUndefined();
+    const health = writeCsv(dir, 'civil-affairs-marriages', [], { name: 'marriages-export.csv' });
+    expect(await feedOfFile('police', health)).toBeUndefined();
+  });
+
+  it('takes a file cut short after its header as the feed whose header it has', async () => {
+    const cut = writeCsv(dir, 'police-moves', [row(moves), row(moves)], { name: 'cut.csv', cut: 5 });
+    expect((await feedOfFile('police', cut))?.id).toBe('police-moves');
   });
 });

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FeedSpec } from '../synth/feeds/specs.ts';
+import { detectFeed, feedsOf } from './feeds.ts';
 import { readXlsxRows, XlsxError } from './xlsx-reader.ts';
 
 export type RefusalCode = 'import.columns' | 'import.truncated' | 'import.encoding' | 'import.unreadable';
@@ -605,6 +606,36 @@ export function readRows(spec: FeedSpec, file: string, progress: ReadProgress): 
   if (spec.format === 'csv') return csvRows(spec, file, progress);
   if (spec.format === 'jsonl') return jsonlRows(spec, file, progress);
   return xlsxRows(spec, file, progress);
+}
+
+/**
+ * The feed of a source a file holds: by its name or its format (`detectFeed`), else by its
+ * header — the one feed of the source (of the file's format, if any has it) whose columns and
+ * encoding the file's header has, read up to the first row. A department's export is often
+ * named anything (导出数据.csv). Undefined when no feed, or more than one, fits.
+ */
+export async function feedOfFile(source: string, file: string): Promise<FeedSpec | undefined> {
+  const named = detectFeed(source, file);
+  if (named) return named;
+  const ext = file.toLowerCase().split('.').pop();
+  const all = feedsOf(source);
+  const sameFormat = all.filter((f) => f.format === ext);
+  const fits: FeedSpec[] = [];
+  for (const spec of sameFormat.length ? sameFormat : all) {
+    const rows = readRows(spec, file, { bytesRead: 0, totalBytes: 0 });
+    try {
+      await rows.next();
+      fits.push(spec);
+    } catch (e) {
+      if (!(e instanceof ImportRefused)) throw e;
+      // Another header or encoding: not this feed. Any other refusal (a row cut short, a broken
+      // workbook) comes after the header was read: this feed, and its import will say why.
+      if (e.code !== 'import.columns' && e.code !== 'import.encoding') fits.push(spec);
+    } finally {
+      await rows.return(undefined);
+    }
+  }
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** Groups rows into batches of `size`. */

@@ -57,6 +57,16 @@ describe('junheng import (CLI launcher)', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ accepted: 2, rejected: 0, feed: 'police-hukou' });
   }, 60_000);
 
+  it('tells the feed by the header when the file name does not (a police export named 导出数据.csv)', async () => {
+    const renamed = writeCsv(dir, 'police-hukou', [policeRow({ name: '周七', birth: '1985-09-10' })], {
+      name: '导出数据.csv',
+    });
+    const r = await junheng(['--source', 'police', '--file', renamed, '--json', '--no-progress'], 'renamed');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ accepted: 1, feed: 'police-hukou' });
+  }, 60_000);
+
   it('runs the import under the heap bound it is given (a bound too small to open the database fails)', async () => {
     const r = await runImport(file, '8');
     expect(r.code).not.toBe(0);

@@ -74,7 +74,8 @@ export function register(program: Command): void {
 
 /** The feed of `--source`/`--file`/`--feed`, or a UsageError saying what is wrong. */
 async function feedOf(o: Opts & { source: string; file: string }) {
-  const { detectFeed, FEEDS, feedsOf, findFeed, SOURCES } = await import('../../registry/feeds.ts');
+  const { FEEDS, feedsOf, findFeed, SOURCES } = await import('../../registry/feeds.ts');
+  const { feedOfFile } = await import('../../registry/reader.ts');
   const source = o.source;
   if (!SOURCES.includes(source as never))
     throw usage(
@@ -112,12 +113,12 @@ async function feedOf(o: Opts & { source: string; file: string }) {
       `文件 ${basename(o.file)} 是 ${named.source}（${named.department}）的 ${named.id} 数据，不是 ${source} 的；请核对 --source，或用 --feed 指定数据接口（${source} 的数据接口：${ids}）`,
       `import: ${basename(o.file)} is the ${named.id} feed of ${named.source}, not of ${source}; check --source, or name the feed with --feed (the feeds of ${source}: ${ids})`,
     );
-  const spec = detectFeed(source, o.file);
+  const spec = await feedOfFile(source, o.file);
   if (!spec)
     throw usage(
       'import.feed_unknown',
-      `无法从文件名 ${basename(o.file)} 判断是 ${source} 的哪个数据接口，请用 --feed 指定（${ids}）`,
-      `import: cannot tell the feed of ${basename(o.file)} for ${source}; pass --feed (one of ${ids})`,
+      `无法从文件名或表头判断 ${basename(o.file)} 是 ${source} 的哪个数据接口，请用 --feed 指定（${ids}）`,
+      `import: cannot tell the feed of ${basename(o.file)} for ${source} from its name or header; pass --feed (one of ${ids})`,
     );
   return spec;
 }
