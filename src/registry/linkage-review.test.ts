@@ -319,19 +319,25 @@ describe('linkage of records without a usable ID number', () => {
     expect(born).toEqual([]);
   });
 
-  it('a name typo without ID number stays unlinked (score below review), the exact name links', async () => {
+  it('a name typo without ID number stays unlinked (score below review), a homophone typo is reviewed, the exact name links', async () => {
     const r = await importMi(
       miFile([
         mi({ recordId: 'YB-LX-1', name: '林晓', sex: '2', birthDate: '1995-09-09' }),
-        mi({ recordId: 'YB-LX-2', name: '林小', sex: '2', birthDate: '1995-09-09' }),
+        // 霞 xia for 晓 xiao: one character off, not the same sound (30 + sex + street = 55).
+        mi({ recordId: 'YB-LX-2', name: '林霞', sex: '2', birthDate: '1995-09-09' }),
+        // 小 for 晓, both xiao: the same sound (40 + sex + street = 65), no mother to confirm it.
+        mi({ recordId: 'YB-LX-3', name: '林小', sex: '2', birthDate: '1995-09-09' }),
       ]),
     );
-    expect(r.linked).toMatchObject({ byMatch: 1, unlinked: 1 });
-    expect(r.queuedForReview).toBe(0);
+    expect(r.linked).toMatchObject({ byMatch: 1, unlinked: 2 });
+    expect(r.queuedForReview).toBe(1);
     expect((await linkOf('medical-insurance-enrolment', 'YB-LX-1')).person_id).toBe(
       await personIdOf(lin.idNumber),
     );
     expect((await linkOf('medical-insurance-enrolment', 'YB-LX-2')).person_id).toBeNull();
+    expect((await linkOf('medical-insurance-enrolment', 'YB-LX-3')).person_id).toBeNull();
+    const items = await reviewItems('medical-insurance-enrolment', 'YB-LX-3');
+    expect(items.map((i) => i.candidate_person_id)).toEqual([await personIdOf(lin.idNumber)]);
   });
 
   it('rejects an ID number with a wrong check character (not fuzzy-linked), masked in the rejects', async () => {

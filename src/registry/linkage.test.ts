@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Candidate, decideLink, editDistance } from './linkage.ts';
+import {
+  AUTO_LINK,
+  type Candidate,
+  decideLink,
+  editDistance,
+  NAME_SOUND,
+  nameSound,
+  REVIEW,
+  scoreCandidate,
+} from './linkage.ts';
 import { decodeSources, encodeSources, mergeFacts } from './precedence.ts';
 
 const c = (id: number, name: string, extra: Partial<Candidate> = {}): Candidate => ({
@@ -52,6 +61,75 @@ describe('fuzzy linkage', () => {
       c(5, '李明', { motherId: null, householdNo: null }),
     ];
     expect(decideLink(probe('李明', null), cand).kind).toBe('review');
+  });
+});
+
+describe('fuzzy linkage by sound (toneless pinyin)', () => {
+  const score = (p: string, cand: string, extra: Partial<Candidate> = {}) =>
+    scoreCandidate(probe(p), c(1, cand, extra));
+  it('reads names in surname mode, toneless', () => {
+    expect(nameSound('张伟')).toEqual(['zhang', 'wei']);
+    // Polyphonic surnames read as surnames: 曾 zeng (not ceng), 单 shan (not dan).
+    expect(nameSound('曾伟')).toEqual(['zeng', 'wei']);
+    expect(nameSound('单伟')).toEqual(['shan', 'wei']);
+  });
+  it('queues a homophone typo in the given name even when sex, mother and street agree', () => {
+    expect(score('张玮', '张伟')).toMatchObject({
+      score: NAME_SOUND + 40,
+      reasons: expect.arrayContaining(['name.sound']),
+    });
+    expect(NAME_SOUND + 40).toBeLessThan(AUTO_LINK);
+    const d = decideLink(probe('张玮'), [c(1, '张伟')]);
+    expect(d.kind).toBe('review');
+    expect(d.kind === 'review' && d.candidates.map((x) => x.candidate.id)).toEqual([1]);
+  });
+  it('queues a homophone typo in the surname (章伟 for 张伟, 汪 for 王, 许 for 徐)', () => {
+    for (const [typed, registered] of [
+      ['章伟', '张伟'],
+      ['汪芳', '王芳'],
+      ['许敏', '徐敏'],
+    ]) {
+      const d = decideLink(probe(typed), [c(1, registered)]);
+      expect(d.kind === 'review' && d.candidates[0].reasons).toContain('name.sound');
+    }
+  });
+  it('never links a twin with a homophone name to the registered twin (张依 when only 张一 is registered)', () => {
+    // Same birth date, same mother, same street, a name that sounds the same: a typo or the
+    // other twin. Nothing tells them apart while only one is registered, so staff decide.
+    expect(decideLink(probe('张依'), [c(1, '张一')]).kind).toBe('review');
+  });
+  it('queues a homophone with one fact missing, drops it with two', () => {
+    const street = { streetCode: '530102009' };
+    expect(decideLink(probe('章伟'), [c(1, '张伟', street)]).kind).toBe('review');
+    expect(decideLink(probe('章伟', null), [c(1, '张伟')]).kind).toBe('review');
+    const s = score('章伟', '张伟', street);
+    expect(s!.score).toBeGreaterThanOrEqual(REVIEW);
+    expect(s!.score).toBeLessThan(AUTO_LINK);
+    expect(decideLink(probe('章伟', null), [c(1, '张伟', street)]).kind).toBe('none');
+  });
+  it('reads polyphonic surnames as surnames: 曾/增 and 单/善 sound the same', () => {
+    expect(score('增伟', '曾伟')!.reasons).toContain('name.sound');
+    expect(score('善伟', '单伟')!.reasons).toContain('name.sound');
+    // …and 单 (shan) does not sound like 丹 (dan): one character off, nothing more.
+    expect(score('丹伟', '单伟')).toBeNull();
+  });
+  it('still scores a one-character change that does not sound alike as similar (30)', () => {
+    const s = score('张强', '张伟');
+    expect(s!.reasons).toContain('name.similar');
+    expect(s!.score).toBe(30 + 10 + 15 + 15);
+    expect(decideLink(probe('张强'), [c(1, '张伟')]).kind).toBe('review');
+    // A surname that sounds the same counts as the same surname for that rule.
+    expect(score('章强', '张伟')!.reasons).toContain('name.similar');
+    // A different surname (by character and by sound) does not.
+    expect(score('李伟', '张伟')).toBeNull();
+  });
+  it('never merges twins with homophone names (张一, 张依: same day, same mother)', () => {
+    const twins = [c(1, '张一'), c(2, '张依')];
+    expect(decideLink(probe('张依'), twins)).toMatchObject({ kind: 'link', personId: 2 });
+    expect(decideLink(probe('张一'), twins)).toMatchObject({ kind: 'link', personId: 1 });
+    // A third spelling sounds like both: never guessed between twins.
+    expect(decideLink(probe('张衣'), twins).kind).toBe('none');
+    expect(decideLink(probe('章依'), twins).kind).toBe('none');
   });
 });
 

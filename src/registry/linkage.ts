@@ -1,11 +1,29 @@
 /**
  * Fuzzy linkage of a record without a usable ID number to a registered person: the same birth
- * date is required; then name (exact, or one character off in the given name with the same
- * surname), sex, mother and street add up to a score. High scores link automatically, medium
- * ones go to the staff's review queue, low ones stay unlinked. Twins (same birth date, same
- * mother or household, different names) are never merged: where the candidates include twins,
- * only an exact name can link.
+ * date is required; then name, sex, mother and street add up to a score. High scores link
+ * automatically, medium ones go to the staff's review queue, low ones stay unlinked. Twins (same
+ * birth date, same mother or household, different names) are never merged: where the candidates
+ * include twins, only an exact name can link.
+ *
+ * Names are compared by character and by sound, the toneless pinyin with surname readings
+ * (pinyin-pro: 曾 zeng, 单 shan), because clerks' typos are mostly homophones picked from the
+ * input method's list (张伟 → 章伟, 王 → 汪, 伟 → 玮):
+ *   name.exact    60  the same characters;
+ *   name.sound    35  the same syllables, syllable for syllable (a homophone anywhere, surname
+ *                     included);
+ *   name.similar  30  the same surname (character or sound), the given name one character off.
+ * Then sex 10, mother 15, street 15 (a different sex or mother rules the candidate out).
+ * Only an exact name can link by itself: a sound-alike name with sex, mother and street all
+ * agreeing scores 75 and goes to review, as a similar one does (70). The same birth date and
+ * mother with a name that sounds the same but is written differently is a typo or a twin with a
+ * homophone name (张一 and 张依, 涵 and 晗); when the other twin is not registered yet nothing
+ * else tells the two apart, so staff decide. With one of the three facts missing a sound-alike
+ * scores 60–65 (review), with only one of them 45–50 (dropped: a common name's homophones born
+ * the same day are many in a city of millions).
+ * In practice only birth certificates name a mother, and a registered person has one only once
+ * a birth certificate linked to them.
  */
+import { pinyin } from 'pinyin-pro';
 
 export type Candidate = {
   id: number;
@@ -51,18 +69,57 @@ export function editDistance(a: string, b: string): number {
   return prev[y.length];
 }
 
+/** Names' sounds, memoised: a batch asks for the same few thousand names over and over. */
+const sounds = new Map<string, readonly string[]>();
+const SOUNDS_MAX = 100_000;
+
+/** A name's toneless pinyin, one syllable per character, the first read as a surname. */
+export function nameSound(name: string): readonly string[] {
+  let s = sounds.get(name);
+  if (!s) {
+    s = pinyin(name, { toneType: 'none', type: 'array', surname: 'head' });
+    // Bounded: drop the oldest entry (a Map iterates in insertion order).
+    if (sounds.size >= SOUNDS_MAX) sounds.delete(sounds.keys().next().value!);
+    sounds.set(name, s);
+  }
+  return s;
+}
+
+/**
+ * The toneless surname reading of a name's first character (张, 章 → zhang): the key under
+ * which the pipeline looks up candidates, so that a surname typed as a homophone is found.
+ */
+export function surnameSound(name: string): string {
+  const first = [...name][0] ?? '';
+  return nameSound(first)[0] ?? first;
+}
+
+function sameSound(a: string, b: string): boolean {
+  const x = nameSound(a);
+  const y = nameSound(b);
+  return x.length === y.length && x.every((s, i) => s === y[i]);
+}
+
+export const NAME_EXACT = 60;
+export const NAME_SOUND = 35;
+export const NAME_SIMILAR = 30;
+
 export function scoreCandidate(p: Probe, c: Candidate): Scored | null {
   if (c.birthDate !== p.birthDate) return null;
   const reasons: string[] = ['birthDate'];
   let score = 0;
   if (c.name === p.name) {
-    score += 60;
+    score += NAME_EXACT;
     reasons.push('name.exact');
+  } else if (sameSound(p.name, c.name)) {
+    score += NAME_SOUND;
+    reasons.push('name.sound');
   } else {
     const [ps, ...pg] = [...p.name];
     const [cs, ...cg] = [...c.name];
-    if (ps !== cs || editDistance(pg.join(''), cg.join('')) > 1) return null;
-    score += 30;
+    if (ps !== cs && surnameSound(p.name) !== surnameSound(c.name)) return null;
+    if (editDistance(pg.join(''), cg.join('')) > 1) return null;
+    score += NAME_SIMILAR;
     reasons.push('name.similar');
   }
   if (p.sex && c.sex) {
@@ -104,7 +161,8 @@ export function decideLink(
   if (scored.some((s) => s.reasons.includes('name.exact'))) {
     scored = scored.filter((s) => s.reasons.includes('name.exact'));
   } else if (hasTwins(candidates, p.birthDate)) {
-    // Only similar names, and twins among the candidates: never guess between twins.
+    // Only sound-alike or similar names, and twins among the candidates: never guess between
+    // twins (张一 and 张依 sound the same).
     return { kind: 'none' };
   }
   scored.sort((a, b) => b.score - a.score || a.candidate.id - b.candidate.id);

@@ -491,6 +491,161 @@ describe('linkage', () => {
     expect(r2).toMatchObject({ updated: 1, queuedForReview: 0 });
     expect(r2.linked.byReview).toBe(1);
   });
+
+  describe('by sound: a homophone typo, surname included', () => {
+    const mom = policeRow({ name: '周丽', sex: 'female', birth: '1992-04-04' });
+    const son = policeRow({
+      name: '张伟',
+      sex: 'male',
+      birth: '2024-02-02',
+      household: '200000002',
+      relation: '20',
+    });
+    const twin1 = policeRow({
+      name: '张一',
+      sex: 'female',
+      birth: '2024-03-03',
+      household: '200000002',
+      relation: '20',
+    });
+    const twin2 = policeRow({
+      name: '张依',
+      sex: 'female',
+      birth: '2024-03-03',
+      household: '200000002',
+      relation: '20',
+    });
+    const birthCert = (no: string, name: string, birthDate: string, sex = '男'): Row => ({
+      certificateNo: no,
+      childName: name,
+      childSex: sex,
+      birthDate,
+      gestationWeeks: 39,
+      weightGrams: 3300,
+      plurality: '单胎',
+      birthOrder: 1,
+      hospital: '昆明市妇幼保健院',
+      motherName: '周丽',
+      motherIdNumber: String(mom.idNumber),
+      fatherName: null,
+      fatherIdNumber: null,
+      address: '云南省昆明市五华区华山街道某路1号',
+      streetCode: '530102001',
+      issuedDate: birthDate,
+      updatedAt: `${birthDate} 10:00:00`,
+    });
+    const personId = async (name: string) =>
+      Number(
+        (
+          await ts.deps.db.kysely
+            .selectFrom('person')
+            .select('id')
+            .where('name', '=', name)
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
+    const openReviews = (recordId: string) =>
+      ts.deps.db.kysely
+        .selectFrom('review_item')
+        .select(['candidate_person_id', 'score', 'reasons'])
+        .where('record_id', '=', recordId)
+        .where('status', '=', 'open')
+        .execute();
+
+    it('finds a registered person whose surname character differs but sounds the same (章伟 → 张伟)', async () => {
+      await importFile(deps(), SYSTEM, {
+        feedId: 'police-hukou',
+        file: writeCsv(dir, 'police-hukou', [mom, son, twin1, twin2], { name: 'zhang.csv' }),
+      });
+      const file = await writeXlsx(
+        dir,
+        'health-birth-certificates',
+        [birthCert('Z000000001', '章伟', '2024-02-02')],
+        'zhang-cert.xlsx',
+      );
+      const r = await importFile(deps(), SYSTEM, { feedId: 'health-birth-certificates', file });
+      expect(r.accepted).toBe(1);
+      // Sex and street agree; the registered child has no mother yet (only a birth certificate
+      // gives one): a homophone without that corroboration waits for staff, never auto-links.
+      expect(r, JSON.stringify(r)).toMatchObject({ queuedForReview: 1 });
+      const items = await openReviews('Z000000001');
+      expect(items.map((i) => Number(i.candidate_person_id))).toEqual([await personId('张伟')]);
+      expect(JSON.stringify(items[0].reasons)).toContain('name.sound');
+    });
+
+    it('never merges twins with homophone names (张一, 张依): each certificate links its own child', async () => {
+      const file = await writeXlsx(
+        dir,
+        'health-birth-certificates',
+        [
+          birthCert('Z000000002', '张一', '2024-03-03', '女'),
+          birthCert('Z000000003', '张依', '2024-03-03', '女'),
+        ],
+        'zhang-twins.xlsx',
+      );
+      const r = await importFile(deps(), SYSTEM, { feedId: 'health-birth-certificates', file });
+      expect(r.linked.byMatch).toBe(2);
+      const kids = await ts.deps.db.kysely
+        .selectFrom('source_record')
+        .innerJoin('person', 'person.id', 'source_record.person_id')
+        .select(['source_record.record_id', 'person.name'])
+        .where('record_id', 'in', ['Z000000002', 'Z000000003'])
+        .orderBy('record_id')
+        .execute();
+      expect(kids.map((k) => k.name)).toEqual(['张一', '张依']);
+      // Now both have a mother: a third spelling that sounds like both is never guessed.
+      const again = await writeXlsx(
+        dir,
+        'health-birth-certificates',
+        [birthCert('Z000000004', '章衣', '2024-03-03', '女')],
+        'zhang-twins-2.xlsx',
+      );
+      const r2 = await importFile(deps(), SYSTEM, { feedId: 'health-birth-certificates', file: again });
+      expect(r2.linked).toMatchObject({ byMatch: 0, unlinked: 1 });
+      expect(r2.queuedForReview).toBe(0);
+    });
+
+    it('finds a homophone surname first registered earlier in the same import', async () => {
+      const idOf = (birth: string, n: number) => makeIdNumber('530102', birth, n);
+      const mi = (recordId: string, name: string, birthDate: string, idNumber: string | null): Row => ({
+        recordId,
+        idNumber,
+        name,
+        sex: '1',
+        birthDate,
+        scheme: '390',
+        status: '1',
+        enrolledDate: '2020-01-01',
+        endedDate: null,
+        countyCode: '530102',
+        streetCode: '530102001',
+        employer: null,
+        employerCode: null,
+        phone: null,
+        updatedAt: '2025-01-01 10:00:00',
+      });
+      const file = writeCsv(
+        dir,
+        'medical-insurance-enrolment',
+        [
+          // Batch 1 needs fuzzy matching (the registry's surnames are read then), batch 2
+          // registers the first 邬, batch 3 is a 巫 without ID number born the same day.
+          mi('YB-WU-1', '张伟', '1970-07-07', null),
+          mi('YB-WU-2', '邬强', '1988-08-08', idOf('1988-08-08', 31)),
+          mi('YB-WU-3', '巫强', '1988-08-08', null),
+        ],
+        { name: 'wu.csv' },
+      );
+      const r = await importFile(deps(), SYSTEM, {
+        feedId: 'medical-insurance-enrolment',
+        file,
+        batchSize: 1,
+      });
+      expect(r.personsCreated).toBe(1);
+      const items = await openReviews('YB-WU-3');
+      expect(items.map((i) => Number(i.candidate_person_id))).toEqual([await personId('邬强')]);
+    });
+  });
 });
 
 describe('HTTP imports and scope', () => {

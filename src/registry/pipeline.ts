@@ -19,7 +19,7 @@ import type { Cipher } from '../security/crypto.ts';
 import { type Actor, type Ctx, type Deps, inTransaction } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
 import { type FeedSpec, findFeed, sourceOfDepartment } from './feeds.ts';
-import { type Candidate, decideLink, type Probe } from './linkage.ts';
+import { type Candidate, decideLink, type Probe, surnameSound } from './linkage.ts';
 import { areaOfStreet, type Mapped, mapRecord, type PersonRef } from './mapping.ts';
 import {
   decodeSources,
@@ -755,6 +755,13 @@ class ImportRun {
   private counters = new Map<string, Counter>();
   private readonly validate;
   private readonly startedAt: Date;
+  /**
+   * The registry's surname characters by toneless reading (zhang → 张, 章), so that a record
+   * whose surname is a homophone typo still finds its person. Read once per run, when a batch
+   * first needs fuzzy matching (one pass over person); then kept up to date with the names
+   * this run writes (a 章 first registered by an earlier batch of the same file).
+   */
+  private surnames: Map<string, Set<string>> | null = null;
 
   constructor(
     private readonly ctx: Ctx,
@@ -807,6 +814,25 @@ class ImportRun {
       this.counters.set(k, c);
     }
     return c;
+  }
+
+  private async homophoneSurnames(): Promise<Map<string, Set<string>>> {
+    if (!this.surnames) {
+      const r = await sql<{ s: string }>`select distinct left(name, 1) as s from person`.execute(this.trx);
+      this.surnames = new Map();
+      for (const { s } of r.rows) this.noteSurname(s);
+    }
+    return this.surnames;
+  }
+
+  /** Adds a name's surname character to the homophone groups (once these are read). */
+  private noteSurname(name: string | null | undefined): void {
+    if (!this.surnames || !name) return;
+    const ch = [...name][0];
+    const key = surnameSound(ch);
+    const group = this.surnames.get(key);
+    if (!group) this.surnames.set(key, new Set([ch]));
+    else group.add(ch);
   }
 
   private warn(code: string): void {
@@ -994,12 +1020,16 @@ class ImportRun {
     const candidatesByKey = new Map<string, Candidate[]>();
     const decisions = new Map<string, { same: Set<number>; different: Set<number> }>();
     if (needMatch.length) {
-      // Distinct (birth date, surname) pairs: each person then matches at most one of them.
+      // Distinct (birth date, surname) pairs, for the record's surname and every registered
+      // surname that sounds the same (张 and 章): each person then matches at most one of them.
+      // Candidates are grouped by (birth date, surname sound).
+      const surnames = await this.homophoneSurnames();
       const pairs = new Map<string, [string, string]>();
       for (const w of needMatch) {
         const d = w.mapped.subject.facts.birth_date!;
         const s = [...w.mapped.subject.facts.name!][0];
         pairs.set(`${d}|${s}`, [d, s]);
+        for (const h of surnames.get(surnameSound(s)) ?? []) pairs.set(`${d}|${h}`, [d, h]);
       }
       const q = [...pairs.values()];
       // A nested loop over the pairs, not a scan of every person; on index person_birth_surname
@@ -1014,7 +1044,7 @@ class ImportRun {
       for (const r of rows) {
         const st = byId.get(Number(r.id)) ?? stateOf(r);
         if (!byId.has(st.id!)) addState(st);
-        const key = `${r.birth_date}|${[...r.name][0]}`;
+        const key = `${r.birth_date}|${surnameSound(r.name)}`;
         const list = candidatesByKey.get(key) ?? [];
         list.push(candidateOf(st));
         candidatesByKey.set(key, list);
@@ -1100,6 +1130,8 @@ class ImportRun {
       const n = changes.merge(st, facts, origin);
       report.fieldChanges += n.changes;
       report.conflicts += n.conflicts;
+      // A new person's surname, or a changed name's, is a candidate for later batches.
+      this.noteSurname(st.values.name);
     };
 
     for (const w of work) {
@@ -1125,7 +1157,7 @@ class ImportRun {
           streetCode: row.values.streetCode ?? null,
           motherId: mother?.id ?? null,
         };
-        let cands = candidatesByKey.get(`${probe.birthDate}|${[...probe.name][0]}`) ?? [];
+        let cands = candidatesByKey.get(`${probe.birthDate}|${surnameSound(probe.name)}`) ?? [];
         const remembered = decisions.get(row.recordId);
         for (const id of remembered?.same ?? []) {
           const st = byId.get(id);
