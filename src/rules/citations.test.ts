@@ -77,15 +77,20 @@ const family = (extra: Record<string, unknown>) => ({
 const fromRules: Cited[] = [];
 const answer = computeEntitlements(family({}), P);
 if (!answer.ok) throw new Error(JSON.stringify(answer));
-for (const e of answer.value.entitlements)
+for (const e of answer.value.entitlements) {
   for (const c of e.citations)
     if (c.source === 'kunming-fertility-plan')
       fromRules.push({ where: `${e.id} (${e.subject})`, clause: c.clause, text: c.text });
+  // A special family's services, each with the plan's sentence for it.
+  const services = (e as { services?: Array<{ id: string; clause: string; text: string }> }).services ?? [];
+  for (const s of services) fromRules.push({ where: `${e.id}: ${s.id}`, clause: s.clause, text: s.text });
+}
 
 describe('citations of the plan quote the plan', () => {
   it('finds citations to check (parameters and rules)', () => {
     expect(fromParameters.length).toBeGreaterThan(10);
     expect(new Set(fromRules.map((c) => c.where.split(' ')[0])).size).toBeGreaterThan(10);
+    expect(fromRules.filter((c) => c.where.startsWith('special_family_support:')).length).toBe(11);
   });
 
   it.each([...fromParameters, ...fromRules].map((c) => [c.where, c] as const))('%s', (_, c) => {

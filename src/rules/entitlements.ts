@@ -1185,29 +1185,35 @@ export const SPECIAL_FAMILY_SERVICES: ReadonlyArray<{
   clause: string;
   zh: string;
   en: string;
+  /** The plan's own sentence for it. */
+  text: string;
   needsNoOwnHome?: boolean;
 }> = [
   {
     id: 'special_assistance',
     clause: '二(五)17',
+    text: '综合考虑经济社会发展水平等因素，动态调整特别扶助标准',
     zh: '特别扶助金（标准动态调整）',
     en: 'Special assistance payments (rate adjusted over time)',
   },
   {
     id: 'pension_and_medical_preferences',
     clause: '二(五)17',
+    text: '对符合条件的计划生育特殊家庭成员，落实基本养老、基本医疗等方面的优待政策',
     zh: '基本养老、基本医疗等方面的优待',
     en: 'Preferences in basic pension and basic medical insurance',
   },
   {
     id: 'public_elderly_care_priority',
     clause: '二(五)17',
+    text: '公办养老机构在满足特困人员集中供养需求的前提下，优先为经济困难的失能、失智、重残、高龄、计划生育特殊家庭提供无偿或低收费托养服务',
     zh: '公办养老机构优先提供无偿或低收费托养（经济困难的失能、失智、重残、高龄）',
     en: 'Priority free or low-cost care in public elderly-care homes (if in economic difficulty and disabled, with dementia or very old)',
   },
   {
     id: 'public_rental_priority',
     clause: '二(五)17',
+    text: '将符合条件的住房困难计划生育特殊家庭纳入公共租赁住房优先配租范围',
     zh: '住房困难的纳入公共租赁住房优先配租',
     en: 'Priority allocation of public rental housing when in housing difficulty',
     needsNoOwnHome: true,
@@ -1215,37 +1221,49 @@ export const SPECIAL_FAMILY_SERVICES: ReadonlyArray<{
   {
     id: 'nursing_allowance',
     clause: '二(五)17',
+    text: '各县区应当对计划生育特殊家庭中经济困难、生活不能自理的老年人发放护理补贴',
     zh: '经济困难、生活不能自理的老年人护理补贴',
     en: 'Nursing allowance for elders in economic difficulty who cannot look after themselves',
   },
   {
     id: 'medical_assistance',
     clause: '二(五)17',
+    text: '未纳入低保等困难人群范围的计划生育特殊家庭，住院治疗医疗费用按基本医保、大病保险政策报销后，个人负担仍然较重，并经认定为医疗救助对象的，按照医疗救助有关规定享受救助待遇',
     zh: '个人负担仍然较重并经认定的，享受医疗救助',
     en: 'Medical assistance when hospital costs remain heavy after insurance and the family is recognised',
   },
   {
     id: 'dual_contact_persons',
     clause: '二(五)18',
+    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
     zh: '“双岗联系人”制度',
     en: 'Two named contact persons ("双岗联系人")',
   },
-  { id: 'medical_green_channel', clause: '二(五)18', zh: '就医绿色通道', en: 'Fast track for medical care' },
+  {
+    id: 'medical_green_channel',
+    clause: '二(五)18',
+    zh: '就医绿色通道',
+    en: 'Fast track for medical care',
+    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
+  },
   {
     id: 'family_doctor_contract',
     clause: '二(五)18',
+    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
     zh: '家庭医生签约服务',
     en: 'Contracted family doctor',
   },
   {
     id: 'entrusted_care_and_guardianship',
     clause: '二(五)18',
+    text: '建立老年人委托代理与监护服务制度，支持具有资质的单位、社会组织和机构接受计划生育特殊家庭委托，为特殊家庭提供照料服务',
     zh: '委托代理与监护服务、照料服务',
     en: 'Entrusted agency, guardianship and care services',
   },
   {
     id: 'warm_heart_visits',
     clause: '二(五)18',
+    text: '深入开展“暖心行动”，重大节日期间组织慰问活动，每个县区至少建立1个“暖心家园”',
     zh: '“暖心行动”节日慰问、“暖心家园”',
     en: '"Warm heart" holiday visits and community homes',
   },
@@ -1601,6 +1619,7 @@ export function entitlementsFor(input: EntitlementInput, P: ParameterSet): Entit
           clause: s.clause,
           zh: s.zh,
           en: s.en,
+          text: s.text,
         }))
       : [],
   }));

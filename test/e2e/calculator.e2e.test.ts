@@ -222,9 +222,20 @@ describe('policy calculator (public, phone)', () => {
     await page.goto(`${server.url}/calculator`);
     await page.locator('[data-testid=calc-submit]').waitFor();
     await fillExampleFamily(page);
+    await page.locator('[data-testid=special-family]').check();
     await page.locator('[data-testid=calc-submit]').click();
     await page.locator('[data-testid=ent-one_time_birth_subsidy-child-1]').waitFor();
     await page.locator('[data-testid=timeline-chart] canvas').first().waitFor();
+    // A special family's services, each with its clause; the clause's tag shows the plan's words.
+    const special = page.locator('[data-testid=ent-special_family_support-family]');
+    await special.scrollIntoViewIfNeeded();
+    expect(await special.locator('.ent-services li').count()).toBe(11);
+    await special.locator('[data-testid=service-clause]').first().hover();
+    const tip = page.locator('.ant-tooltip:visible');
+    await tip.waitFor();
+    expect(await tip.innerText()).toContain('动态调整特别扶助标准');
+    await screenshot(page, 'calculator-special-family', false);
+    await page.mouse.move(0, 0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'calculator-desktop');
 

@@ -119,7 +119,7 @@ export type Entitlement = {
   year?: number;
   month?: string;
   months?: number;
-  services?: { id: string; clause: string; zh: string; en: string }[];
+  services?: { id: string; clause: string; zh: string; en: string; text: string }[];
 };
 
 export type EntitlementsResult = { asOf: string; entitlements: Entitlement[] };

@@ -1,5 +1,5 @@
 import { PrinterOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Collapse, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Collapse, Space, Tag, Tooltip, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Entitlement, EntitlementInput, EntitlementsResult } from '../api/types.ts';
@@ -153,7 +153,12 @@ function EntitlementCard({ e, asOf, lang }: { e: Entitlement; asOf: string; lang
         <ul className="ent-services">
           {e.services.map((s) => (
             <li key={s.id}>
-              {lang === 'en' ? s.en : s.zh} <Tag className="citation-clause">{s.clause}</Tag>
+              {lang === 'en' ? s.en : s.zh}{' '}
+              <Tooltip title={s.text}>
+                <Tag className="citation-clause" data-testid="service-clause">
+                  {s.clause}
+                </Tag>
+              </Tooltip>
             </li>
           ))}
         </ul>
