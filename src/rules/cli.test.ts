@@ -89,3 +89,41 @@ describe('junheng entitlements (real command)', () => {
     expect(JSON.parse(b.stdout).years[0].current).toEqual(ja.years[0].current);
   });
 });
+
+describe('junheng simulate --population db (the registry, embedded database)', () => {
+  const data = join(dir, 'registry-data');
+  const env: NodeJS.ProcessEnv = { ...process.env, JUNHENG_DATA_DIR: data, NODE_ENV: 'development' };
+  delete env.DATABASE_URL;
+  const junheng = (args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: tmpdir(), env });
+  const simulate = () => junheng(['simulate', '--population', 'db', '--year', '2024', '--json']);
+
+  it('says what is missing before the registry holds anyone, then simulates the seeded family', () => {
+    // A new database: not migrated, so the registry cannot be read.
+    const fresh = simulate();
+    expect(fresh.status).toBe(2);
+    expect(fresh.stdout).toBe('');
+    expect(fresh.stderr).toContain('cannot read the registry');
+    expect(fresh.stderr).toContain('无法读取人口登记库');
+
+    // Migrated and reference data only: nobody to simulate.
+    expect(junheng(['db', 'seed', '--no-demo']).status).toBe(0);
+    const empty = simulate();
+    expect(empty.status).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toContain('the registry holds no people');
+
+    // The demo family: 王梓轩, born 2024-03-15, second child with 五华 hukou — 2,000 yuan in 2024.
+    expect(junheng(['db', 'seed']).status).toBe(0);
+    const r = simulate();
+    expect(r.stderr).toContain('reading the registry');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.years).toHaveLength(1);
+    expect(doc.years[0].current.year).toBe(2024);
+    expect(doc.years[0].current.programmes.one_time_birth_subsidy).toMatchObject({
+      amount: 200000,
+      eligible: 1,
+    });
+  }, 120_000);
+});
