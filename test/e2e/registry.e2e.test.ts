@@ -451,8 +451,24 @@ describe('population registry (staff)', () => {
     expect(text).toContain('100%');
     const canvas = page.locator('[data-testid=quality-trend] canvas').first();
     await canvas.waitFor();
+    // All sources: one rate at a time, a line per source; the rate is chosen above the chart.
+    const metric = page.locator('[data-testid=quality-trend-metric]');
+    await metric.getByText('完整性').click();
+    await expect.poll(() => metric.locator('.ant-segmented-item-selected').innerText(), POLL).toBe('完整性');
     await page.waitForTimeout(600); // the line animation
     await screenshot(page, 'registry-quality');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'registry-quality-phone');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // One source: its four rates over its imports, no rate switch.
+    await page.locator('[data-testid=quality-source-filter]').click();
+    await page.locator('.ant-select-item-option', { hasText: '公安' }).first().click();
+    await expect.poll(() => metric.count(), POLL).toBe(0);
+    await canvas.waitFor();
+    await page.locator('[data-testid=quality-source-filter] .ant-select-clear').click({ force: true });
+    await metric.waitFor();
 
     // Another area has no imports.
     await page.locator('[data-testid=quality-area]').click();

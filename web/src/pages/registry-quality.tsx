@@ -8,6 +8,7 @@ import {
   Form,
   Progress,
   Row,
+  Segmented,
   Select,
   Table,
   type TableColumnsType,
@@ -42,6 +43,8 @@ const EChart = lazy(() => import('../components/echart.tsx'));
 const METRICS = ['completeness', 'validity', 'timeliness', 'linkageRate'] as const;
 type Metric = (typeof METRICS)[number];
 const METRIC_COLORS = ['#0f6ecd', '#52c41a', '#fa8c16', '#9254de'];
+/** One colour per source, in SOURCE_ORDER's order of the sources present. */
+const SOURCE_COLORS = ['#0f6ecd', '#eb2f96', '#13a8a8', '#fa8c16', '#722ed1', '#52c41a', '#8c8c8c'];
 
 function RateBar({ rate, testId }: { rate: number | null; testId?: string }) {
   const p = percent(rate);
@@ -59,7 +62,7 @@ function RateBar({ rate, testId }: { rate: number | null; testId?: string }) {
   );
 }
 
-type TrendPoint = { importId: number; at: string; feed: string; rows: number } & Record<
+type TrendPoint = { importId: number; at: string; feed: string; source: string; rows: number } & Record<
   Metric,
   number | null
 >;
@@ -80,6 +83,7 @@ function trendPoints(rows: QualityRow[]): TrendPoint[] {
         importId,
         at: rs[0].at,
         feed: rs[0].feed,
+        source: rs[0].source,
         rows: total,
         completeness: avg('completeness'),
         validity: avg('validity'),
@@ -90,8 +94,15 @@ function trendPoints(rows: QualityRow[]): TrendPoint[] {
     .sort((a, b) => a.at.localeCompare(b.at) || a.importId - b.importId);
 }
 
-function QualityView({ data }: { data: Quality }) {
+/**
+ * `source` is the page's filter. With one source the chart follows its four rates over its
+ * imports; with all sources, one rate at a time, a line per source (a line through every import
+ * would join different departments' files).
+ */
+function QualityView({ data, source }: { data: Quality; source: string | undefined }) {
   const { t } = useTranslation();
+  const [metric, setMetric] = useState<Metric>('linkageRate');
+  const bySource = source === undefined;
   const lang = currentLanguage();
   const rows = useMemo(
     () =>
@@ -107,7 +118,7 @@ function QualityView({ data }: { data: Quality }) {
 
   const option = useMemo<ChartOption>(
     () => ({
-      color: METRIC_COLORS,
+      color: bySource ? SOURCE_COLORS : METRIC_COLORS,
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       legend: { top: 0, left: 0 },
       tooltip: {
@@ -124,15 +135,23 @@ function QualityView({ data }: { data: Quality }) {
         axisLabel: { fontSize: 11, hideOverlap: true },
       },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
-      series: METRICS.map((m) => ({
-        type: 'line' as const,
-        name: t(`quality.${m}`),
-        data: points.map((p) => percent(p[m])),
-        connectNulls: true,
-        symbolSize: 6,
-      })),
+      series: bySource
+        ? SOURCE_ORDER.filter((src) => points.some((p) => p.source === src)).map((src) => ({
+            type: 'line' as const,
+            name: sourceLabel(src, t),
+            data: points.map((p) => (p.source === src ? percent(p[metric]) : null)),
+            connectNulls: true,
+            symbolSize: 6,
+          }))
+        : METRICS.map((m) => ({
+            type: 'line' as const,
+            name: t(`quality.${m}`),
+            data: points.map((p) => percent(p[m])),
+            connectNulls: true,
+            symbolSize: 6,
+          })),
     }),
-    [points, data.trend, t],
+    [points, data.trend, t, bySource, metric],
   );
 
   const columns: TableColumnsType<QualityRow> = [
@@ -216,7 +235,22 @@ function QualityView({ data }: { data: Quality }) {
           {t('quality.note')}
         </Typography.Paragraph>
       </Card>
-      <Card size="small" title={t('quality.trend')} className="quality-card">
+      <Card
+        size="small"
+        title={bySource ? t('quality.trendBySource') : t('quality.trend')}
+        className="quality-card"
+        extra={
+          bySource && (
+            <Segmented<Metric>
+              size="small"
+              value={metric}
+              onChange={setMetric}
+              options={METRICS.map((m) => ({ value: m, label: t(`quality.${m}`) }))}
+              data-testid="quality-trend-metric"
+            />
+          )
+        }
+      >
         <Suspense fallback={<PageSpinner />}>
           <EChart option={option} ariaLabel={t('quality.trend')} height={320} testId="quality-trend" />
         </Suspense>
@@ -307,7 +341,7 @@ export default function RegistryQualityPage() {
           action={<Button onClick={() => setAttempt((n) => n + 1)}>{t('errors.retry')}</Button>}
         />
       )}
-      {state.status === 'ok' && <QualityView data={state.data} />}
+      {state.status === 'ok' && <QualityView data={state.data} source={source} />}
     </>
   );
 }
