@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTO_LINK,
+  addressKey,
   type Candidate,
   decideLink,
   editDistance,
@@ -30,6 +31,31 @@ const probe = (name: string, motherId: number | null = 7) => ({
 });
 
 describe('fuzzy linkage', () => {
+  it('counts the same address where a side has no street code, once, written either way', () => {
+    const addr = '昆明市五华区华山街道青年路１２号３单元';
+    const noStreet = {
+      ...probe('王梓轩'),
+      streetCode: null,
+      address: '云南省昆明市 五华区华山街道青年路12号3单元',
+    };
+    // The same address (full-width digits, a space, the province prefix aside): +15, as a street.
+    const same = scoreCandidate(noStreet, c(1, '王梓轩', { streetCode: null, address: addr }))!;
+    expect(same.reasons).toContain('address');
+    expect(same.score).toBe(scoreCandidate(probe('王梓轩'), c(1, '王梓轩'))!.score);
+    // Another house number: nothing.
+    const other = scoreCandidate(
+      noStreet,
+      c(1, '王梓轩', { streetCode: null, address: '昆明市五华区华山街道青年路14号' }),
+    )!;
+    expect(other.reasons).not.toContain('address');
+    expect(other.score).toBe(same.score - 15);
+    // Street and address both the same: counted once, as the street.
+    const both = scoreCandidate({ ...probe('王梓轩'), address: addr }, c(1, '王梓轩', { address: addr }))!;
+    expect(both.reasons).toContain('street');
+    expect(both.reasons).not.toContain('address');
+    expect(both.score).toBe(same.score);
+    expect(addressKey('')).toBe('');
+  });
   it('measures edit distance by characters', () => {
     expect(editDistance('子涵', '子轩')).toBe(1);
     expect(editDistance('子宣', '梓涵')).toBe(2);

@@ -12,7 +12,8 @@
  *   name.sound    35  the same syllables, syllable for syllable (a homophone anywhere, surname
  *                     included);
  *   name.similar  30  the same surname (character or sound), the given name one character off.
- * Then sex 10, mother 15, street 15 (a different sex or mother rules the candidate out).
+ * Then sex 10, mother 15, street 15 (or, where a side has no street code, the same address
+ * text; a different sex or mother rules the candidate out).
  * Only an exact name can link by itself: a sound-alike name with sex, mother and street all
  * agreeing scores 75 and goes to review, as a similar one does (70). The same birth date and
  * mother with a name that sounds the same but is written differently is a typo or a twin with a
@@ -33,6 +34,8 @@ export type Candidate = {
   streetCode: string | null;
   motherId: number | null;
   householdNo: string | null;
+  /** The registered address, as written. */
+  address?: string | null;
 };
 
 export type Probe = {
@@ -42,6 +45,8 @@ export type Probe = {
   streetCode: string | null;
   /** The record's mother, resolved to a person, when it names one. */
   motherId: number | null;
+  /** The record's address, as written. */
+  address?: string | null;
 };
 
 export const AUTO_LINK = 80;
@@ -100,6 +105,19 @@ function sameSound(a: string, b: string): boolean {
   return x.length === y.length && x.every((s, i) => s === y[i]);
 }
 
+/** An address for comparison: NFKC (full-width digits and letters), no spaces or punctuation, no 云南省/昆明市 prefix. */
+export function addressKey(address: string): string {
+  return address
+    .normalize('NFKC')
+    .replace(/[\s\p{P}]/gu, '')
+    .replace(/^(云南省)?(昆明市)?/, '');
+}
+
+function sameAddress(a: string, b: string): boolean {
+  const x = addressKey(a);
+  return x.length > 0 && x === addressKey(b);
+}
+
 export const NAME_EXACT = 60;
 export const NAME_SOUND = 35;
 export const NAME_SIMILAR = 30;
@@ -132,9 +150,15 @@ export function scoreCandidate(p: Probe, c: Candidate): Scored | null {
     score += 15;
     reasons.push('mother');
   }
+  // Where they live: the same street, or, where a side has no street code, the same address
+  // (written the same once spaces, punctuation, full-width forms and the province and city
+  // prefix are set aside). Either counts once: the street is read from the address.
   if (p.streetCode && c.streetCode === p.streetCode) {
     score += 15;
     reasons.push('street');
+  } else if (p.address && c.address && sameAddress(p.address, c.address)) {
+    score += 15;
+    reasons.push('address');
   }
   return { candidate: c, score, reasons };
 }

@@ -402,6 +402,7 @@ function candidateOf(s: PersonState): Candidate {
     streetCode: v.street_code ?? null,
     motherId: v.mother_id ? Number(v.mother_id) : null,
     householdNo: v.household_no ?? null,
+    address: v.address ?? null,
   };
 }
 
@@ -1156,6 +1157,7 @@ class ImportRun {
           birthDate: subj.facts.birth_date,
           streetCode: row.values.streetCode ?? null,
           motherId: mother?.id ?? null,
+          address: subj.facts.address ?? null,
         };
         let cands = candidatesByKey.get(`${probe.birthDate}|${surnameSound(probe.name)}`) ?? [];
         const remembered = decisions.get(row.recordId);
