@@ -12,7 +12,7 @@ import { createTestServer, type TestServer, uploadImport } from '../server/test-
 import { importJobsIdle } from './jobs.ts';
 import { importFile } from './pipeline.ts';
 import { type FieldSource, mergeFacts } from './precedence.ts';
-import { policeRow, type Row, tmp, writeCsv, writeJsonl, writeXlsx } from './test-fixtures.ts';
+import { miRow as mi, policeRow, type Row, tmp, writeCsv, writeJsonl, writeXlsx } from './test-fixtures.ts';
 
 let ts: TestServer;
 let dir: string;
@@ -47,22 +47,6 @@ const police = (rows: Row[]) =>
     file: writeCsv(dir, 'police-hukou', rows, { name: name('police.csv') }),
   });
 
-/** A medical-insurance enrolment (UTF-8 CSV), by default without an ID number. */
-const mi = (p: Partial<Row> & { recordId: string; name: string; birthDate: string }): Row => ({
-  idNumber: null,
-  sex: '1',
-  scheme: '390',
-  status: '1',
-  enrolledDate: '2020-01-01',
-  endedDate: null,
-  countyCode: '530102',
-  streetCode: '530102001',
-  employer: null,
-  employerCode: null,
-  phone: null,
-  updatedAt: '2025-01-01 10:00:00',
-  ...p,
-});
 const miFile = (rows: Row[], file = name('mi.csv')) =>
   writeCsv(dir, 'medical-insurance-enrolment', rows, { name: file });
 const importMi = (file: string) =>

@@ -9,7 +9,7 @@ import { AppError, toProblem } from '../server/errors.ts';
 import { createTestServer, type TestServer, uploadImport } from '../server/test-support.ts';
 import { importJobsIdle } from './jobs.ts';
 import { importFile } from './pipeline.ts';
-import { policeRow, type Row, tmp, writeCsv, writeJsonl, writeXlsx } from './test-fixtures.ts';
+import { miRow, policeRow, type Row, tmp, writeCsv, writeJsonl, writeXlsx } from './test-fixtures.ts';
 
 let ts: TestServer;
 let dir: string;
@@ -431,23 +431,16 @@ describe('linkage', () => {
       file: writeCsv(dir, 'police-hukou', [p], { name: 'lin.csv' }),
     });
     expect(pr, JSON.stringify(pr)).toMatchObject({ accepted: 1 });
-    const mi = (updatedAt: string): Row => ({
-      recordId: 'YB-LIN-1',
-      idNumber: null,
-      name: '林晓',
-      sex: '2',
-      birthDate: '1995-09-09',
-      scheme: '390',
-      status: '1',
-      enrolledDate: '2020-01-01',
-      endedDate: null,
-      countyCode: '530102',
-      streetCode: '530102003',
-      employer: null,
-      employerCode: null,
-      phone: '13912345678',
-      updatedAt,
-    });
+    const mi = (updatedAt: string): Row =>
+      miRow({
+        recordId: 'YB-LIN-1',
+        name: '林晓',
+        sex: '2',
+        birthDate: '1995-09-09',
+        streetCode: '530102003',
+        phone: '13912345678',
+        updatedAt,
+      });
     const r = await importFile(deps(), SYSTEM, {
       feedId: 'medical-insurance-enrolment',
       file: writeCsv(dir, 'medical-insurance-enrolment', [mi('2025-01-01 10:00:00')], { name: 'mi1.csv' }),
@@ -607,23 +600,8 @@ describe('linkage', () => {
 
     it('finds a homophone surname first registered earlier in the same import', async () => {
       const idOf = (birth: string, n: number) => makeIdNumber('530102', birth, n);
-      const mi = (recordId: string, name: string, birthDate: string, idNumber: string | null): Row => ({
-        recordId,
-        idNumber,
-        name,
-        sex: '1',
-        birthDate,
-        scheme: '390',
-        status: '1',
-        enrolledDate: '2020-01-01',
-        endedDate: null,
-        countyCode: '530102',
-        streetCode: '530102001',
-        employer: null,
-        employerCode: null,
-        phone: null,
-        updatedAt: '2025-01-01 10:00:00',
-      });
+      const mi = (recordId: string, name: string, birthDate: string, idNumber: string | null): Row =>
+        miRow({ recordId, name, birthDate, idNumber });
       const file = writeCsv(
         dir,
         'medical-insurance-enrolment',

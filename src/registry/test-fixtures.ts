@@ -120,3 +120,20 @@ export function policeRow(p: {
     updatedAt: p.updatedAt ?? '20250101120000',
   };
 }
+
+/** A medical-insurance enrolment row (UTF-8 CSV), by default without an ID number. */
+export const miRow = (p: Partial<Row> & { recordId: string; name: string; birthDate: string }): Row => ({
+  idNumber: null,
+  sex: '1',
+  scheme: '390',
+  status: '1',
+  enrolledDate: '2020-01-01',
+  endedDate: null,
+  countyCode: '530102',
+  streetCode: '530102001',
+  employer: null,
+  employerCode: null,
+  phone: null,
+  updatedAt: '2025-01-01 10:00:00',
+  ...p,
+});
