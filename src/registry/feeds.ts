@@ -16,19 +16,22 @@ export function feedsOf(source: string): FeedSpec[] {
   return FEEDS.filter((f) => f.source === source);
 }
 
+/** The feed a file's name says it is: `police-hukou.csv`, an xlsx part `health-deaths-002.xlsx`, or any name beginning with a feed id. */
+export function feedNamedBy(fileName: string, feeds: readonly FeedSpec[] = FEEDS): FeedSpec | undefined {
+  const name = basename(fileName).toLowerCase();
+  return feeds.find((f) => name === f.file || name.startsWith(`${f.id}-`) || name.startsWith(`${f.id}.`));
+}
+
 /**
  * The feed of a file of a source: by its file name (`police-hukou.csv`, the xlsx parts
  * `health-deaths-002.xlsx`, or any name beginning with a feed id), else the only feed of the
  * source with the file's format.
  */
 export function detectFeed(source: string, fileName: string): FeedSpec | undefined {
-  const name = basename(fileName).toLowerCase();
   const feeds = feedsOf(source);
-  const byName = feeds.find(
-    (f) => name === f.file || name.startsWith(`${f.id}-`) || name.startsWith(`${f.id}.`),
-  );
+  const byName = feedNamedBy(fileName, feeds);
   if (byName) return byName;
-  const ext = name.split('.').pop();
+  const ext = basename(fileName).toLowerCase().split('.').pop();
   const byFormat = feeds.filter((f) => f.format === ext);
   return byFormat.length === 1 ? byFormat[0] : undefined;
 }

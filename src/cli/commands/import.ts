@@ -74,7 +74,7 @@ export function register(program: Command): void {
 
 /** The feed of `--source`/`--file`/`--feed`, or a UsageError saying what is wrong. */
 async function feedOf(o: Opts & { source: string; file: string }) {
-  const { FEEDS, feedsOf, findFeed, SOURCES } = await import('../../registry/feeds.ts');
+  const { feedNamedBy, feedsOf, findFeed, SOURCES } = await import('../../registry/feeds.ts');
   const { feedOfFile } = await import('../../registry/reader.ts');
   const source = o.source;
   if (!SOURCES.includes(source as never))
@@ -103,10 +103,7 @@ async function feedOf(o: Opts & { source: string; file: string }) {
     return spec;
   }
   // A file named after another department's feed (police-hukou.csv with --source health).
-  const name = basename(o.file).toLowerCase();
-  const named = FEEDS.find(
-    (f) => name === f.file || name.startsWith(`${f.id}-`) || name.startsWith(`${f.id}.`),
-  );
+  const named = feedNamedBy(o.file);
   if (named && named.source !== source)
     throw usage(
       'import.feed_source',
