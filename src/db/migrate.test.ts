@@ -66,3 +66,31 @@ describe('0006: masked facts of review items queued before 0005', () => {
     ).rejects.toThrow(/null/);
   });
 });
+
+describe("0007: the registry's surname characters", () => {
+  it('are filled from the persons registered before, then kept by inserts and renames', async () => {
+    const sdb = await openDb({ dataDir: '', memory: true });
+    try {
+      await sdb.admin(async (run) => {
+        await migrateTo(run, 6);
+        await run(`insert into management_area (code, name, short_name, name_en, kind, population_2020)
+          values ('530102', '五华区', '五华', 'Wuhua', 'county', 1)`);
+        await run(`insert into person (area_code, id_number_enc, id_number_bidx, id_number_masked, name, sex, birth_date)
+          values ('530102', 'e1', 'b1', 'm1', '张伟', 'male', '1990-01-01'),
+                 ('530102', 'e2', 'b2', 'm2', '张芳', 'female', '1991-01-01')`);
+      });
+      await migrate(sdb);
+      const surnames = () =>
+        sdb.admin(async (run) => (await run('select ch from person_surname order by ch')).map((r) => r.ch));
+      expect(await surnames()).toEqual(['张']);
+      await sdb.admin((run) =>
+        run(`insert into person (area_code, id_number_enc, id_number_bidx, id_number_masked, name, sex, birth_date)
+          values ('530102', 'e3', 'b3', 'm3', '章强', 'male', '1992-01-01')`),
+      );
+      await sdb.admin((run) => run(`update person set name = '汪芳' where id_number_bidx = 'b2'`));
+      expect(await surnames()).toEqual(['张', '汪', '章'].sort());
+    } finally {
+      await sdb.close();
+    }
+  }, 60_000);
+});

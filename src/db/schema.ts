@@ -320,4 +320,6 @@ export interface Database {
   review_item: ReviewItemTable;
   linkage_decision: LinkageDecisionTable;
   quality_stat: QualityStatTable;
+  /** The registry's surname characters, kept by triggers on person (migration 0007). */
+  person_surname: { ch: string };
 }

@@ -758,9 +758,9 @@ class ImportRun {
   private readonly startedAt: Date;
   /**
    * The registry's surname characters by toneless reading (zhang → 张, 章), so that a record
-   * whose surname is a homophone typo still finds its person. Read once per run, when a batch
-   * first needs fuzzy matching (one pass over person); then kept up to date with the names
-   * this run writes (a 章 first registered by an earlier batch of the same file).
+   * whose surname is a homophone typo still finds its person. Read once per run from
+   * person_surname, when a batch first needs fuzzy matching; then kept up to date with the
+   * names this run writes (a 章 first registered by an earlier batch of the same file).
    */
   private surnames: Map<string, Set<string>> | null = null;
 
@@ -819,7 +819,8 @@ class ImportRun {
 
   private async homophoneSurnames(): Promise<Map<string, Set<string>>> {
     if (!this.surnames) {
-      const r = await sql<{ s: string }>`select distinct left(name, 1) as s from person`.execute(this.trx);
+      // Kept by triggers on person (migration 0007): a few thousand rows, not a scan of person.
+      const r = await sql<{ s: string }>`select ch as s from person_surname`.execute(this.trx);
       this.surnames = new Map();
       for (const { s } of r.rows) this.noteSurname(s);
     }
