@@ -144,10 +144,25 @@ describe('fuzzy linkage by sound (toneless pinyin)', () => {
     expect(s!.reasons).toContain('name.similar');
     expect(s!.score).toBe(30 + 10 + 15 + 15);
     expect(decideLink(probe('张强'), [c(1, '张伟')]).kind).toBe('review');
-    // A surname that sounds the same counts as the same surname for that rule.
-    expect(score('章强', '张伟')!.reasons).toContain('name.similar');
-    // A different surname (by character and by sound) does not.
+    // A surname that only sounds the same and a given name off as well: two characters
+    // differ, not the same name (章丽 is not 张伟).
+    expect(score('章强', '张伟')).toBeNull();
+    expect(score('章丽', '张伟')).toBeNull();
+    // A different surname (by character and by sound) does not either.
     expect(score('李伟', '张伟')).toBeNull();
+  });
+  it('reads names without their separators and Latin letters without case', () => {
+    expect(score('阿依•木拉提', '阿依·木拉提')!.reasons).toContain('name.sound');
+    expect(score('阿依木拉提', '阿依·木拉提')!.reasons).toContain('name.sound');
+  });
+  it('does not let the same address text overrule two different street codes', () => {
+    const addr = '幸福小区3栋';
+    const s = scoreCandidate(
+      { ...probe('张伟'), address: addr },
+      c(1, '张伟', { streetCode: '530111002', address: addr }),
+    )!;
+    expect(s.reasons).not.toContain('address');
+    expect(s.reasons).not.toContain('street');
   });
   it('never merges twins with homophone names (张一, 张依: same day, same mother)', () => {
     const twins = [c(1, '张一'), c(2, '张依')];

@@ -11,7 +11,7 @@
  *   name.exact    60  the same characters;
  *   name.sound    35  the same syllables, syllable for syllable (a homophone anywhere, surname
  *                     included);
- *   name.similar  30  the same surname (character or sound), the given name one character off.
+ *   name.similar  30  the same surname character, the given name one character off.
  * Then sex 10, mother 15, street 15 (or, where a side has no street code, the same address
  * text; a different sex or mother rules the candidate out).
  * Only an exact name can link by itself: a sound-alike name with sex, mother and street all
@@ -82,7 +82,10 @@ const SOUNDS_MAX = 100_000;
 export function nameSound(name: string): readonly string[] {
   let s = sounds.get(name);
   if (!s) {
-    s = pinyin(name, { toneType: 'none', type: 'array', surname: 'head' });
+    // Separators are not sounds: 阿依·木拉提, 阿依•木拉提 and 阿依木拉提 read the same. Latin
+    // letters compare without case.
+    const bare = name.replace(/[\s·•・.．\-‧]/g, '').toLowerCase();
+    s = pinyin(bare, { toneType: 'none', type: 'array', surname: 'head' }).filter((x) => x !== '');
     // Bounded: drop the oldest entry (a Map iterates in insertion order).
     if (sounds.size >= SOUNDS_MAX) sounds.delete(sounds.keys().next().value!);
     sounds.set(name, s);
@@ -133,10 +136,12 @@ export function scoreCandidate(p: Probe, c: Candidate): Scored | null {
     score += NAME_SOUND;
     reasons.push('name.sound');
   } else {
+    // The same surname character and the given name one character off. (A surname that only
+    // sounds the same with an identical given name is name.sound above; with a given name off
+    // as well, two characters differ: not the same name.)
     const [ps, ...pg] = [...p.name];
     const [cs, ...cg] = [...c.name];
-    if (ps !== cs && surnameSound(p.name) !== surnameSound(c.name)) return null;
-    if (editDistance(pg.join(''), cg.join('')) > 1) return null;
+    if (ps !== cs || editDistance(pg.join(''), cg.join('')) > 1) return null;
     score += NAME_SIMILAR;
     reasons.push('name.similar');
   }
@@ -150,13 +155,19 @@ export function scoreCandidate(p: Probe, c: Candidate): Scored | null {
     score += 15;
     reasons.push('mother');
   }
-  // Where they live: the same street, or, where a side has no street code, the same address
+  // Where they live: the same street, or, only where a side has no street code, the same address
   // (written the same once spaces, punctuation, full-width forms and the province and city
-  // prefix are set aside). Either counts once: the street is read from the address.
+  // prefix are set aside; short addresses recur across districts, so two different street codes
+  // are not overruled by the text). Either counts once: the street is read from the address.
   if (p.streetCode && c.streetCode === p.streetCode) {
     score += 15;
     reasons.push('street');
-  } else if (p.address && c.address && sameAddress(p.address, c.address)) {
+  } else if (
+    (!p.streetCode || !c.streetCode) &&
+    p.address &&
+    c.address &&
+    sameAddress(p.address, c.address)
+  ) {
     score += 15;
     reasons.push('address');
   }

@@ -48,7 +48,7 @@ function Compare({ item, t, lang }: { item: ReviewItem; t: TFunction; lang: Lang
       label: t('search.name'),
       incoming: RECORD.name(r) ?? '—',
       candidate: c.name,
-      match: reasons.has('name.exact') || reasons.has('name.similar'),
+      match: reasons.has('name.exact') || reasons.has('name.sound') || reasons.has('name.similar'),
     },
     {
       key: 'birth',
@@ -76,7 +76,7 @@ function Compare({ item, t, lang }: { item: ReviewItem; t: TFunction; lang: Lang
       label: t('registry.fields.street_code'),
       incoming: placeLabel(RECORD.street(r), lang),
       candidate: placeLabel(c.streetCode, lang),
-      match: reasons.has('street'),
+      match: reasons.has('street') || reasons.has('address'),
     },
     {
       key: 'phone',
