@@ -10,6 +10,7 @@ import { AppError } from '../server/errors.ts';
 import type { Runtime } from '../server/runtime.ts';
 import { type FeedSpec, findFeed } from './feeds.ts';
 import { type ImportReport, importFile } from './pipeline.ts';
+import type { RefusalCode } from './reader.ts';
 
 /** Import order: the civil register first, then the feeds that link to it. */
 export const IMPORT_ORDER = [
@@ -48,6 +49,13 @@ export async function feedFilesInOrder(dir: string): Promise<Array<{ spec: FeedS
   return out;
 }
 
+const REFUSALS: ReadonlySet<string> = new Set<RefusalCode>([
+  'import.columns',
+  'import.encoding',
+  'import.truncated',
+  'import.unreadable',
+]);
+
 /** One file of a folder import: its report, or the refusal of a file refused whole. */
 export type FolderFile = { spec: FeedSpec; file: string } & (
   | { report: ImportReport; refused?: undefined }
@@ -78,7 +86,9 @@ export async function importFolder(
           onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
       });
     } catch (e) {
-      if (!onFile || !(e instanceof AppError)) throw e;
+      // Only a file refused whole (import.columns, .encoding, .truncated, .unreadable) is told
+      // and passed over; any other error stops the import.
+      if (!onFile || !(e instanceof AppError) || !REFUSALS.has(e.code)) throw e;
       onFile({ spec, file, refused: e });
       continue;
     }

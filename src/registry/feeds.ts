@@ -16,6 +16,13 @@ export function feedsOf(source: string): FeedSpec[] {
   return FEEDS.filter((f) => f.source === source);
 }
 
+/** A file's extension, lower case, from its name (not from a folder of its path). */
+export function extensionOf(fileName: string): string {
+  const name = basename(fileName).toLowerCase();
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1);
+}
+
 /** The feed a file's name says it is: `police-hukou.csv`, an xlsx part `health-deaths-002.xlsx`, or any name beginning with a feed id. */
 export function feedNamedBy(fileName: string, feeds: readonly FeedSpec[] = FEEDS): FeedSpec | undefined {
   const name = basename(fileName).toLowerCase();
@@ -31,7 +38,7 @@ export function detectFeed(source: string, fileName: string): FeedSpec | undefin
   const feeds = feedsOf(source);
   const byName = feedNamedBy(fileName, feeds);
   if (byName) return byName;
-  const ext = basename(fileName).toLowerCase().split('.').pop();
+  const ext = extensionOf(fileName);
   const byFormat = feeds.filter((f) => f.format === ext);
   return byFormat.length === 1 ? byFormat[0] : undefined;
 }

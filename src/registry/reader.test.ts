@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { findFeed } from './feeds.ts';
 import { feedOfFile, ImportRefused, type RawRow, readRows } from './reader.ts';
-import { tmp, writeCsv } from './test-fixtures.ts';
+import { tmp, writeCsv, writeJsonl } from './test-fixtures.ts';
 
 const spec = findFeed('police-moves')!; // GBK CSV
 const utf8Spec = findFeed('medical-insurance-enrolment')!; // UTF-8 (BOM) CSV
@@ -183,6 +183,20 @@ describe('feedOfFile: which of a source feeds a file holds', () => {
     expect(await feedOfFile('police', wrong)).toBeUndefined();
     const health = writeCsv(dir, 'civil-affairs-marriages', [], { name: 'marriages-export.csv' });
     expect(await feedOfFile('police', health)).toBeUndefined();
+  });
+
+  it('tells a JSON-lines file whose extension says nothing, in a folder with a dot in its name', async () => {
+    const sub = join(dir, 'exports.2025');
+    mkdirSync(sub, { recursive: true });
+    const hf = findFeed('health-vaccinations')!;
+    const file = writeJsonl(
+      sub,
+      hf.id,
+      [Object.fromEntries(hf.columns.map((c) => [c.key, 'x']))],
+      'vacc.txt',
+    );
+    // Only the JSON-lines reader accepts it; the CSV and xlsx readers refuse it outright.
+    expect((await feedOfFile('health', file))?.id).toBe('health-vaccinations');
   });
 
   it('takes a file cut short after its header as the feed whose header it has', async () => {

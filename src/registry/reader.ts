@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { FeedSpec } from '../synth/feeds/specs.ts';
-import { detectFeed, feedsOf } from './feeds.ts';
+import { detectFeed, extensionOf, feedsOf } from './feeds.ts';
 import { readXlsxRows, XlsxError } from './xlsx-reader.ts';
 
 export type RefusalCode = 'import.columns' | 'import.truncated' | 'import.encoding' | 'import.unreadable';
@@ -617,7 +617,7 @@ export function readRows(spec: FeedSpec, file: string, progress: ReadProgress): 
 export async function feedOfFile(source: string, file: string): Promise<FeedSpec | undefined> {
   const named = detectFeed(source, file);
   if (named) return named;
-  const ext = file.toLowerCase().split('.').pop();
+  const ext = extensionOf(file);
   const all = feedsOf(source);
   const sameFormat = all.filter((f) => f.format === ext);
   const fits: FeedSpec[] = [];
@@ -628,9 +628,10 @@ export async function feedOfFile(source: string, file: string): Promise<FeedSpec
       fits.push(spec);
     } catch (e) {
       if (!(e instanceof ImportRefused)) throw e;
-      // Another header or encoding: not this feed. Any other refusal (a row cut short, a broken
-      // workbook) comes after the header was read: this feed, and its import will say why.
-      if (e.code !== 'import.columns' && e.code !== 'import.encoding') fits.push(spec);
+      // Only a header this feed's reader accepted counts: a row cut short after it (truncated)
+      // still does, the import will say so; another header, another encoding or a file this
+      // reader cannot read at all (an xlsx reader given CSV text) does not.
+      if (e.code === 'import.truncated') fits.push(spec);
     } finally {
       await rows.return(undefined);
     }

@@ -110,7 +110,19 @@ async function feedOf(o: Opts & { source: string; file: string }) {
       `文件 ${basename(o.file)} 是 ${named.source}（${named.department}）的 ${named.id} 数据，不是 ${source} 的；请核对 --source，或用 --feed 指定数据接口（${source} 的数据接口：${ids}）`,
       `import: ${basename(o.file)} is the ${named.id} feed of ${named.source}, not of ${source}; check --source, or name the feed with --feed (the feeds of ${source}: ${ids})`,
     );
-  const spec = await feedOfFile(source, o.file);
+  let spec: Awaited<ReturnType<typeof feedOfFile>>;
+  try {
+    spec = await feedOfFile(source, o.file);
+  } catch (err) {
+    // Reading the header failed outright (no permission, a device error): say why.
+    const { unreadableReason } = await import('../../rules/load.ts');
+    const why = unreadableReason(err);
+    throw usage(
+      'import.file_unreadable',
+      `无法读取文件 ${basename(o.file)}：${why.zh}`,
+      `import: cannot read ${basename(o.file)}: ${why.en}`,
+    );
+  }
   if (!spec)
     throw usage(
       'import.feed_unknown',
