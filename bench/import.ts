@@ -243,7 +243,7 @@ const floorMs = psql([
       `\\copy stage_${t} from '${f.file}' with (format csv)`,
       `insert into floor_person (bidx) select distinct bidx from stage_${t} where bidx is not null on conflict do nothing`,
       `insert into floor_${t} select distinct on (s.c${f.key}) ${cells.map((c) => `s.${c}`).join(', ')}, p.id
-         from stage_${t} s left join floor_person p on p.bidx = s.bidx order by s.c${f.key}, s.c${f.at} desc
+         from stage_${t} s left join floor_person p on p.bidx = s.bidx order by s.c${f.key}, s.c${f.at} desc nulls last
          on conflict (c${f.key}) do update set ${set.join(', ')}, person_id = excluded.person_id
          where floor_${t}.c${f.at} < excluded.c${f.at}`,
     ];
@@ -337,7 +337,8 @@ process.stdout.write(
       loggedCopyRowsPerSec: Math.round(rows / (loggedCopyMs / 1000)),
     },
     // Two cores shared by the application's minimum and the database's floor, each row costing
-    // both: 2 / (1/app + 1/db) in units of the raw COPY. No import design exceeds it here.
+    // both: 2 / (1/app + 1/db) in units of the raw COPY; an estimate of the best an import that
+    // stages its rows can reach here (docs/registry.md says where it errs each way).
     combinedBoundRatio: ratio(2 / (copyRowsPerSec / minimumRowsPerSec + copyRowsPerSec / floorRowsPerSec)),
     peakRssMB: Math.round(peakRss / 1024 / 1024),
     importPeakRssMB: Math.round(importPeakRss / 1024 / 1024),

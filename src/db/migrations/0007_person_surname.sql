@@ -8,8 +8,11 @@ insert into person_surname select distinct left(name, 1) from person where name 
 
 create function person_surname_note() returns trigger language plpgsql as $$
 begin
+  -- Only surnames not registered yet: a committed one is skipped without touching the key, so
+  -- concurrent imports wait on each other only for a surname new to both.
   insert into person_surname
-    select distinct left(name, 1) from new_rows where name <> ''
+    select distinct left(n.name, 1) from new_rows n
+    where n.name <> '' and not exists (select 1 from person_surname s where s.ch = left(n.name, 1))
     on conflict do nothing;
   return null;
 end;
