@@ -125,6 +125,10 @@ if (!skipImport) {
     );
 }
 
+/** A cell as CSV for COPY (quoted only when it must be; null as an empty field). */
+const field = (v: string | null) =>
+  v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+
 // 4. Raw COPY of the same rows (every feed's cells as text) into unindexed tables.
 log('\nraw COPY …');
 const csvDir = mkdtempSync(join(tmpdir(), 'junheng-bench-copy-'));
@@ -134,8 +138,6 @@ for (const spec of FEEDS) {
   if (!files.length) continue;
   const file = join(csvDir, `${spec.id}.csv`);
   const out = createWriteStream(file);
-  const field = (v: string | null) =>
-    v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
   for (const f of files) {
     for await (const r of readRows(spec, join(dir, f), { bytesRead: 0, totalBytes: 0 })) {
       if (!out.write(`${r.cells.map(field).join(',')}\n`))
@@ -191,8 +193,6 @@ for (const spec of FEEDS) {
   const file = join(csvDir, `${spec.id}.stage.csv`);
   const out = createWriteStream(file);
   const idCell = spec.columns.findIndex((c) => c.type === 'id-number');
-  const field = (v: string | null) =>
-    v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
   for (const f of files) {
     for await (const r of readRows(spec, join(dir, f), { bytesRead: 0, totalBytes: 0 })) {
       const id = idCell >= 0 ? r.cells[idCell] : null;
