@@ -9,6 +9,8 @@ import {
   nameSound,
   REVIEW,
   scoreCandidate,
+  surnameReadings,
+  surnameSound,
 } from './linkage.ts';
 import { decodeSources, encodeSources, mergeFacts } from './precedence.ts';
 
@@ -150,6 +152,14 @@ describe('fuzzy linkage by sound (toneless pinyin)', () => {
     expect(score('章丽', '张伟')).toBeNull();
     // A different surname (by character and by sound) does not either.
     expect(score('李伟', '张伟')).toBeNull();
+  });
+  it('reads a compound surname as a whole, and groups a surname character under all its readings', () => {
+    expect(surnameSound('长孙明')).toBe('zhang');
+    expect(surnameSound('张孙明')).toBe('zhang');
+    expect(surnameSound('长')).toBe('chang');
+    expect(surnameReadings('长')).toEqual(expect.arrayContaining(['chang', 'zhang']));
+    expect(surnameReadings('单')).toEqual(expect.arrayContaining(['shan', 'dan']));
+    expect(score('张孙明', '长孙明')!.reasons).toContain('name.sound');
   });
   it('reads names without their separators and Latin letters without case', () => {
     expect(score('阿依•木拉提', '阿依·木拉提')!.reasons).toContain('name.sound');

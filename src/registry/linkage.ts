@@ -94,12 +94,24 @@ export function nameSound(name: string): readonly string[] {
 }
 
 /**
- * The toneless surname reading of a name's first character (张, 章 → zhang): the key under
- * which the pipeline looks up candidates, so that a surname typed as a homophone is found.
+ * The toneless reading of a name's first syllable, read as the surname of that whole name
+ * (张伟, 章伟 → zhang; 长孙明 → zhang, as the compound surname 长孙, where 长 alone is chang): the
+ * key under which the pipeline looks up candidates, so that a surname typed as a homophone is
+ * found.
  */
 export function surnameSound(name: string): string {
-  const first = [...name][0] ?? '';
-  return nameSound(first)[0] ?? first;
+  return nameSound(name)[0] ?? [...name][0] ?? '';
+}
+
+/**
+ * Every reading a surname character can have at the head of a name (长 → chang, zhang; 单 →
+ * dan, shan, chan): the registry's surname characters are grouped under each, so that a name
+ * read either way finds them.
+ */
+export function surnameReadings(ch: string): string[] {
+  const all = pinyin(ch, { toneType: 'none', type: 'array', multiple: true }).filter((x) => x !== '');
+  const head = surnameSound(ch);
+  return all.includes(head) ? all : [head, ...all];
 }
 
 function sameSound(a: string, b: string): boolean {

@@ -566,6 +566,31 @@ describe('linkage', () => {
       expect(JSON.stringify(items[0].reasons)).toContain('name.sound');
     });
 
+    it('finds a compound surname read as a whole (张孙明 → 长孙明: 长孙 is zhang sun, 长 alone chang)', async () => {
+      const compound = policeRow({
+        name: '长孙明',
+        sex: 'male',
+        birth: '2024-05-05',
+        household: '200000002',
+        relation: '20',
+      });
+      await importFile(deps(), SYSTEM, {
+        feedId: 'police-hukou',
+        file: writeCsv(dir, 'police-hukou', [compound], { name: 'zhangsun.csv' }),
+      });
+      const file = await writeXlsx(
+        dir,
+        'health-birth-certificates',
+        [birthCert('Z000000009', '张孙明', '2024-05-05')],
+        'zhangsun-cert.xlsx',
+      );
+      const r = await importFile(deps(), SYSTEM, { feedId: 'health-birth-certificates', file });
+      expect(r, JSON.stringify(r)).toMatchObject({ queuedForReview: 1 });
+      const items = await openReviews('Z000000009');
+      expect(items.map((i) => Number(i.candidate_person_id))).toEqual([await personId('长孙明')]);
+      expect(JSON.stringify(items[0].reasons)).toContain('name.sound');
+    });
+
     it('never merges twins with homophone names (张一, 张依): each certificate links its own child', async () => {
       const file = await writeXlsx(
         dir,

@@ -19,7 +19,7 @@ import type { Cipher } from '../security/crypto.ts';
 import { type Actor, type Ctx, type Deps, inTransaction } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
 import { type FeedSpec, findFeed, sourceOfDepartment } from './feeds.ts';
-import { type Candidate, decideLink, type Probe, surnameSound } from './linkage.ts';
+import { type Candidate, decideLink, type Probe, surnameReadings, surnameSound } from './linkage.ts';
 import { areaOfStreet, type Mapped, mapRecord, type PersonRef } from './mapping.ts';
 import {
   decodeSources,
@@ -831,10 +831,11 @@ class ImportRun {
   private noteSurname(name: string | null | undefined): void {
     if (!this.surnames || !name) return;
     const ch = [...name][0];
-    const key = surnameSound(ch);
-    const group = this.surnames.get(key);
-    if (!group) this.surnames.set(key, new Set([ch]));
-    else group.add(ch);
+    for (const key of surnameReadings(ch)) {
+      const group = this.surnames.get(key);
+      if (!group) this.surnames.set(key, new Set([ch]));
+      else group.add(ch);
+    }
   }
 
   private warn(code: string): void {
@@ -1029,9 +1030,10 @@ class ImportRun {
       const pairs = new Map<string, [string, string]>();
       for (const w of needMatch) {
         const d = w.mapped.subject.facts.birth_date!;
-        const s = [...w.mapped.subject.facts.name!][0];
+        const name = w.mapped.subject.facts.name!;
+        const s = [...name][0];
         pairs.set(`${d}|${s}`, [d, s]);
-        for (const h of surnames.get(surnameSound(s)) ?? []) pairs.set(`${d}|${h}`, [d, h]);
+        for (const h of surnames.get(surnameSound(name)) ?? []) pairs.set(`${d}|${h}`, [d, h]);
       }
       const q = [...pairs.values()];
       // A nested loop over the pairs, not a scan of every person; on index person_birth_surname
