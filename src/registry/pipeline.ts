@@ -763,6 +763,8 @@ class ImportRun {
    * names this run writes (a 章 first registered by an earlier batch of the same file).
    */
   private surnames: Map<string, Set<string>> | null = null;
+  /** The characters already in `surnames`. */
+  private readonly surnameChars = new Set<string>();
 
   constructor(
     private readonly ctx: Ctx,
@@ -827,10 +829,15 @@ class ImportRun {
     return this.surnames;
   }
 
-  /** Adds a name's surname character to the homophone groups (once these are read). */
+  /**
+   * Adds a name's surname character to the homophone groups (once these are read). Called for
+   * every merged row, so a character already grouped costs one set look-up, not its readings.
+   */
   private noteSurname(name: string | null | undefined): void {
     if (!this.surnames || !name) return;
-    const ch = [...name][0];
+    const ch = String.fromCodePoint(name.codePointAt(0)!);
+    if (this.surnameChars.has(ch)) return;
+    this.surnameChars.add(ch);
     for (const key of surnameReadings(ch)) {
       const group = this.surnames.get(key);
       if (!group) this.surnames.set(key, new Set([ch]));
