@@ -1180,6 +1180,9 @@ const elderlyPriority: RuleDef<Ctx, number> = {
 };
 
 /** Plan §17–18: what a 计划生育特殊家庭 is entitled to ask for (services, not amounts). */
+/** Plan 二(五)18's sentence for three of the services. */
+const CLAUSE_18_SERVICES = '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务';
+
 export const SPECIAL_FAMILY_SERVICES: ReadonlyArray<{
   id: string;
   clause: string;
@@ -1235,7 +1238,7 @@ export const SPECIAL_FAMILY_SERVICES: ReadonlyArray<{
   {
     id: 'dual_contact_persons',
     clause: '二(五)18',
-    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
+    text: CLAUSE_18_SERVICES,
     zh: '“双岗联系人”制度',
     en: 'Two named contact persons ("双岗联系人")',
   },
@@ -1244,12 +1247,12 @@ export const SPECIAL_FAMILY_SERVICES: ReadonlyArray<{
     clause: '二(五)18',
     zh: '就医绿色通道',
     en: 'Fast track for medical care',
-    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
+    text: CLAUSE_18_SERVICES,
   },
   {
     id: 'family_doctor_contract',
     clause: '二(五)18',
-    text: '落实特殊家庭“双岗联系人”制度、就医绿色通道、家庭医生签约等服务',
+    text: CLAUSE_18_SERVICES,
     zh: '家庭医生签约服务',
     en: 'Contracted family doctor',
   },

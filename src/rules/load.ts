@@ -82,24 +82,6 @@ function timelineKey(entries: readonly ParamEntry[]): string {
   return JSON.stringify(out);
 }
 
-/**
- * A reform whose `parameters` map is empty changes nothing: applyReform applies it, a file is
- * refused (reported with the reform's other problems, if any).
- */
-function emptyParameters(data: unknown): ReformIssue[] {
-  if (!isRecord(data) || !isRecord(data.parameters) || Object.keys(data.parameters).length > 0) return [];
-  return [
-    {
-      code: 'reform.no_change',
-      path: 'parameters',
-      message: {
-        zh: '政策调整未修改任何参数（parameters 为空）',
-        en: 'the reform changes nothing (parameters is empty)',
-      },
-    },
-  ];
-}
-
 /** What applying the reform does to current law: gaps where the formulas need a value, or nothing at all. */
 function checkApplied(base: ParameterSet, next: ParameterSet, names: string[]): ReformIssue[] {
   const issues: ReformIssue[] = [];
@@ -142,14 +124,20 @@ function checkApplied(base: ParameterSet, next: ParameterSet, names: string[]): 
       }
     }
   }
-  if (names.length > 0 && !changed && issues.length === 0) {
+  if (!changed && issues.length === 0) {
     issues.push({
       code: 'reform.no_change',
       path: 'parameters',
-      message: {
-        zh: '政策调整未改变任何参数值：所有设定的值都与现行政策相同',
-        en: 'the reform changes nothing: every value it sets equals current law',
-      },
+      message:
+        names.length === 0
+          ? {
+              zh: '政策调整未修改任何参数（parameters 为空）',
+              en: 'the reform changes nothing (parameters is empty)',
+            }
+          : {
+              zh: '政策调整未改变任何参数值：所有设定的值都与现行政策相同',
+              en: 'the reform changes nothing: every value it sets equals current law',
+            },
     });
   }
   return issues;
@@ -214,15 +202,13 @@ export function loadReform(base: ParameterSet, file: string): ParameterSet {
       },
     ]);
   }
-  const empty = emptyParameters(data);
   let next: ParameterSet;
   try {
     next = applyReform(base, data);
   } catch (err) {
     if (!(err instanceof ParameterError)) throw err;
-    throw new ReformFileError(file, [...err.issues.map(asReformIssue), ...empty]);
+    throw new ReformFileError(file, err.issues.map(asReformIssue));
   }
-  if (empty.length) throw new ReformFileError(file, empty);
   const applied = checkApplied(base, next, Object.keys((data as { parameters: object }).parameters));
   if (applied.length) throw new ReformFileError(file, applied);
   return next;

@@ -10,10 +10,10 @@ import { echo } from './echo.ts';
 import type { Issue } from './input.ts';
 import { MAX_CHILDREN, validateEntitlementInput } from './input.ts';
 
-/** xorshift32: a tiny deterministic generator (same seed, same population on every machine). */
 /** Seeds give distinct populations in 0…MAX_SEED (the generator keeps 32 bits; the API takes 31). */
 export const MAX_SEED = 2 ** 31 - 1;
 
+/** xorshift32: a tiny deterministic generator (same seed, same population on every machine). */
 export function rng(seed: number): () => number {
   let s = seed >>> 0 || 0x9e3779b9;
   return () => {

@@ -137,7 +137,7 @@ export function register(program: Command): void {
             }
           } catch (err) {
             const why = err instanceof Error ? err.message : String(err);
-            return fail([{ where, en: why, zh: why }], {
+            return fail([{ where, en: `database error: ${why}`, zh: `数据库错误：${why}` }], {
               en: 'cannot read the registry (is the database reachable and migrated? `junheng db migrate`, then `junheng import`)',
               zh: '无法读取人口登记库（数据库是否可连接、是否已迁移？先运行 `junheng db migrate`，再 `junheng import`）',
             });
