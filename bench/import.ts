@@ -19,7 +19,7 @@
  *   npm run bench:import -- --scale 0.05
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -28,7 +28,7 @@ import { importHeapMb, rerunWithHeapBound } from '../src/cli/heap-bound.ts';
 import { openDb } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { feedFilesInOrder, importFolder } from '../src/registry/demo.ts';
-import { FEEDS } from '../src/registry/feeds.ts';
+import type { FeedSpec } from '../src/registry/feeds.ts';
 import { mapRecord } from '../src/registry/mapping.ts';
 import type { ImportReport } from '../src/registry/pipeline.ts';
 import { readRows } from '../src/registry/reader.ts';
@@ -133,19 +133,44 @@ const field = (v: string | null) =>
 log('\nraw COPY …');
 const csvDir = mkdtempSync(join(tmpdir(), 'junheng-bench-copy-'));
 const copyFiles: Array<{ table: string; file: string; cols: number }> = [];
-for (const spec of FEEDS) {
-  const files = readdirSync(dir).filter((n) => n === spec.file || n.startsWith(`${spec.id}-`));
-  if (!files.length) continue;
-  const file = join(csvDir, `${spec.id}.csv`);
-  const out = createWriteStream(file);
+// The floor's staging files (4b below) are written in the same pass: the same cells, plus the
+// blind index of the first ID-number cell (computed here, not timed).
+const floorFiles: Array<{
+  spec: FeedSpec;
+  file: string;
+  cols: number;
+  key: number;
+  at: number;
+}> = [];
+const byFeed = new Map<FeedSpec, string[]>();
+for (const { spec, file } of await feedFilesInOrder(dir))
+  byFeed.set(spec, [...(byFeed.get(spec) ?? []), file]);
+const writeLine = async (out: ReturnType<typeof createWriteStream>, line: string) => {
+  if (!out.write(line)) await new Promise<void>((res) => out.once('drain', () => res()));
+};
+for (const [spec, files] of byFeed) {
+  const raw = join(csvDir, `${spec.id}.csv`);
+  const stage = join(csvDir, `${spec.id}.stage.csv`);
+  const rawOut = createWriteStream(raw);
+  const stageOut = createWriteStream(stage);
+  const idCell = spec.columns.findIndex((c) => c.type === 'id-number');
   for (const f of files) {
-    for await (const r of readRows(spec, join(dir, f), { bytesRead: 0, totalBytes: 0 })) {
-      if (!out.write(`${r.cells.map(field).join(',')}\n`))
-        await new Promise<void>((res) => out.once('drain', () => res()));
+    for await (const r of readRows(spec, f, { bytesRead: 0, totalBytes: 0 })) {
+      const cells = r.cells.map(field).join(',');
+      const id = idCell >= 0 ? r.cells[idCell] : null;
+      await writeLine(rawOut, `${cells}\n`);
+      await writeLine(stageOut, `${cells},${id ? cipher.blindIndex(id) : ''}\n`);
     }
   }
-  await new Promise((res) => out.end(res));
-  copyFiles.push({ table: `raw_${spec.id.replaceAll('-', '_')}`, file, cols: spec.columns.length });
+  await Promise.all([rawOut, stageOut].map((o) => new Promise((res) => o.end(res))));
+  copyFiles.push({ table: `raw_${spec.id.replaceAll('-', '_')}`, file: raw, cols: spec.columns.length });
+  floorFiles.push({
+    spec,
+    file: stage,
+    cols: spec.columns.length,
+    key: spec.columns.findIndex((c) => c.key === spec.keys.recordId),
+    at: spec.columns.findIndex((c) => c.key === spec.keys.updatedAt),
+  });
 }
 const copyClient = new pg.Client({ connectionString: url.toString() });
 await copyClient.connect();
@@ -180,35 +205,6 @@ const copyMs = performance.now() - t1;
 // field merge, provenance, history or events: a lower bound of the database's work. And the
 // raw COPY again into logged tables (the registry's tables are logged; the baseline's are not).
 log('the database floor: COPY into staging, then set-based upserts …');
-const floorFiles: Array<{
-  spec: (typeof FEEDS)[number];
-  file: string;
-  cols: number;
-  key: number;
-  at: number;
-}> = [];
-for (const spec of FEEDS) {
-  const files = readdirSync(dir).filter((n) => n === spec.file || n.startsWith(`${spec.id}-`));
-  if (!files.length) continue;
-  const file = join(csvDir, `${spec.id}.stage.csv`);
-  const out = createWriteStream(file);
-  const idCell = spec.columns.findIndex((c) => c.type === 'id-number');
-  for (const f of files) {
-    for await (const r of readRows(spec, join(dir, f), { bytesRead: 0, totalBytes: 0 })) {
-      const id = idCell >= 0 ? r.cells[idCell] : null;
-      const line = `${r.cells.map(field).join(',')},${id ? cipher.blindIndex(id) : ''}\n`;
-      if (!out.write(line)) await new Promise<void>((res) => out.once('drain', () => res()));
-    }
-  }
-  await new Promise((res) => out.end(res));
-  floorFiles.push({
-    spec,
-    file,
-    cols: spec.columns.length,
-    key: spec.columns.findIndex((c) => c.key === spec.keys.recordId),
-    at: spec.columns.findIndex((c) => c.key === spec.keys.updatedAt),
-  });
-}
 const floorClient = new pg.Client({ connectionString: url.toString() });
 await floorClient.connect();
 await floorClient.query('create table floor_person (id bigserial primary key, bidx text not null unique)');

@@ -4,13 +4,13 @@
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Actor, type Deps, SYSTEM } from '../server/context.ts';
 import { AppError } from '../server/errors.ts';
 import type { Runtime } from '../server/runtime.ts';
 import { type FeedSpec, findFeed } from './feeds.ts';
 import { type ImportReport, importFile } from './pipeline.ts';
-import type { RefusalCode } from './reader.ts';
+import { REFUSAL_CODES } from './reader.ts';
 
 /** Import order: the civil register first, then the feeds that link to it. */
 export const IMPORT_ORDER = [
@@ -27,34 +27,27 @@ export const IMPORT_ORDER = [
   'housing-fund-contributors',
 ];
 
-/** Files of a feed in a folder: the plain name or its xlsx parts (`name-001.xlsx`, …). */
-export async function filesOfFeed(dir: string, spec: FeedSpec): Promise<string[]> {
+/** Of a folder's file names, a feed's: the plain name or its xlsx parts (`name-001.xlsx`, …). */
+function namesOfFeed(names: readonly string[], spec: FeedSpec): string[] {
   const stem = spec.file.replace(/\.[a-z]+$/, '');
-  const names = await readdir(dir);
-  return names
-    .filter((n) => n === spec.file || new RegExp(`^${stem}-\\d{3}\\.xlsx$`).test(n))
-    .sort()
-    .map((n) => join(dir, n));
+  const part = new RegExp(`^${stem}-\\d{3}\\.xlsx$`);
+  return names.filter((n) => n === spec.file || part.test(n)).sort();
 }
 
 export type DemoProgress = { phase: 'generate' | 'import'; feed?: string; rows?: number; message: string };
 
 /** The feed files found in a folder, in dependency order (IMPORT_ORDER). */
 export async function feedFilesInOrder(dir: string): Promise<Array<{ spec: FeedSpec; file: string }>> {
+  const names = await readdir(dir);
   const out: Array<{ spec: FeedSpec; file: string }> = [];
   for (const id of IMPORT_ORDER) {
     const spec = findFeed(id);
-    if (spec) for (const file of await filesOfFeed(dir, spec)) out.push({ spec, file });
+    if (spec) for (const n of namesOfFeed(names, spec)) out.push({ spec, file: join(dir, n) });
   }
   return out;
 }
 
-const REFUSALS: ReadonlySet<string> = new Set<RefusalCode>([
-  'import.columns',
-  'import.encoding',
-  'import.truncated',
-  'import.unreadable',
-]);
+const REFUSALS: ReadonlySet<string> = new Set(REFUSAL_CODES);
 
 /** One file of a folder import: its report, or the refusal of a file refused whole. */
 export type FolderFile = { spec: FeedSpec; file: string } & (
@@ -75,15 +68,19 @@ export async function importFolder(
   onFile?: (f: FolderFile) => void,
 ): Promise<ImportReport[]> {
   const reports: ImportReport[] = [];
-  for (const { spec, file } of await feedFilesInOrder(dir)) {
+  const files = await feedFilesInOrder(dir);
+  for (const [i, { spec, file }] of files.entries()) {
     const id = spec.id;
     let report: ImportReport;
     try {
       report = await importFile(deps, actor, {
         feedId: id,
         file,
-        onProgress: (p) =>
-          onProgress?.({ phase: 'import', feed: id, rows: p.rows, message: `${id}: ${p.rows}` }),
+        onProgress: (p) => {
+          const pct = p.totalBytes ? Math.floor((100 * p.bytesRead) / p.totalBytes) : 0;
+          const message = `file ${i + 1}/${files.length} ${basename(file)}: ${p.rows} rows, ${pct}%`;
+          onProgress?.({ phase: 'import', feed: id, rows: p.rows, message });
+        },
       });
     } catch (e) {
       // Only a file refused whole (import.columns, .encoding, .truncated, .unreadable) is told

@@ -516,8 +516,6 @@ type PendingConflict = {
   origin: Origin;
 };
 
-/** One record's facts about one person (`facts.phone`: the plain number) and where they come from. */
-
 /**
  * Records' facts merged into registered persons by source precedence, then written: the changed
  * persons (values, phone, area, field_sources: one update), the field history and the conflicts

@@ -10,7 +10,14 @@ import type { FeedSpec } from '../synth/feeds/specs.ts';
 import { detectFeed, extensionOf, feedsOf } from './feeds.ts';
 import { readXlsxRows, XlsxError } from './xlsx-reader.ts';
 
-export type RefusalCode = 'import.columns' | 'import.truncated' | 'import.encoding' | 'import.unreadable';
+/** Why a file is refused whole (it leaves nothing behind). */
+export const REFUSAL_CODES = [
+  'import.columns',
+  'import.truncated',
+  'import.encoding',
+  'import.unreadable',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** The whole file is refused: nothing of it is committed. */
 export class ImportRefused extends Error {

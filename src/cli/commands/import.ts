@@ -151,13 +151,16 @@ async function run(o: Opts): Promise<void> {
       throw usage('import.dir_not_found', `找不到文件夹：${o.dir}`, `import: no such folder: ${o.dir}`);
     if (!st.isDirectory())
       throw usage('import.not_a_dir', `${o.dir} 不是文件夹`, `import: ${o.dir} is not a folder`);
-    const { feedFilesInOrder } = await import('../../registry/demo.ts');
-    if ((await feedFilesInOrder(o.dir)).length === 0)
+    const { feedFilesInOrder, IMPORT_ORDER } = await import('../../registry/demo.ts');
+    if ((await feedFilesInOrder(o.dir)).length === 0) {
+      const { findFeed } = await import('../../registry/feeds.ts');
+      const names = IMPORT_ORDER.map((id) => findFeed(id)?.file).join(', ');
       throw usage(
         'import.no_feeds',
-        `文件夹 ${o.dir} 中没有可识别的数据文件（文件名见 docs/feeds.md）`,
-        `import: the folder ${o.dir} holds no feed files (file names: see docs/feeds.md)`,
+        `文件夹 ${o.dir} 中没有可识别的数据文件：文件名应为 ${names}（xlsx 可分为 名称-001.xlsx 等多个文件；见 docs/feeds.md）`,
+        `import: the folder ${o.dir} holds no feed files: they are named ${names} (xlsx may be split into name-001.xlsx, …; see docs/feeds.md)`,
       );
+    }
   } else if (!o.file || !o.source)
     throw usage(
       'import.usage',
