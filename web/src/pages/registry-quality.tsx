@@ -44,7 +44,15 @@ const METRICS = ['completeness', 'validity', 'timeliness', 'linkageRate'] as con
 type Metric = (typeof METRICS)[number];
 const METRIC_COLORS = ['#0f6ecd', '#52c41a', '#fa8c16', '#9254de'];
 /** One colour per source, in SOURCE_ORDER's order of the sources present. */
-const SOURCE_COLORS = ['#0f6ecd', '#eb2f96', '#13a8a8', '#fa8c16', '#722ed1', '#52c41a', '#8c8c8c'];
+const SOURCE_COLORS: Record<(typeof SOURCE_ORDER)[number], string> = {
+  police: '#0f6ecd',
+  health: '#eb2f96',
+  'medical-insurance': '#13a8a8',
+  'social-security': '#fa8c16',
+  'civil-affairs': '#722ed1',
+  education: '#52c41a',
+  'housing-fund': '#8c8c8c',
+};
 
 function RateBar({ rate, testId }: { rate: number | null; testId?: string }) {
   const p = percent(rate);
@@ -103,6 +111,10 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
   const { t } = useTranslation();
   const [metric, setMetric] = useState<Metric>('linkageRate');
   const bySource = source === undefined;
+  // With all sources the chart plots one rate: the title says which.
+  const trendTitle = bySource
+    ? `${t('quality.trendBySource')} · ${t(`quality.${metric}`)}`
+    : t('quality.trend');
   const lang = currentLanguage();
   const rows = useMemo(
     () =>
@@ -118,7 +130,7 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
 
   const option = useMemo<ChartOption>(
     () => ({
-      color: bySource ? SOURCE_COLORS : METRIC_COLORS,
+      color: METRIC_COLORS,
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
       legend: { top: 0, left: 0 },
       tooltip: {
@@ -128,10 +140,7 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
       },
       xAxis: {
         type: 'category',
-        data: points.map(
-          (p) =>
-            `#${p.importId} ${sourceLabel(data.trend.find((r) => r.importId === p.importId)?.source, t)}`,
-        ),
+        data: points.map((p) => `#${p.importId} ${sourceLabel(p.source, t)}`),
         axisLabel: { fontSize: 11, hideOverlap: true },
       },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
@@ -139,6 +148,9 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
         ? SOURCE_ORDER.filter((src) => points.some((p) => p.source === src)).map((src) => ({
             type: 'line' as const,
             name: sourceLabel(src, t),
+            // A source keeps its colour whichever other sources have imports.
+            itemStyle: { color: SOURCE_COLORS[src] },
+            lineStyle: { color: SOURCE_COLORS[src] },
             data: points.map((p) => (p.source === src ? percent(p[metric]) : null)),
             connectNulls: true,
             symbolSize: 6,
@@ -151,7 +163,7 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
             symbolSize: 6,
           })),
     }),
-    [points, data.trend, t, bySource, metric],
+    [points, t, bySource, metric],
   );
 
   const columns: TableColumnsType<QualityRow> = [
@@ -237,7 +249,7 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
       </Card>
       <Card
         size="small"
-        title={bySource ? t('quality.trendBySource') : t('quality.trend')}
+        title={trendTitle}
         className="quality-card"
         extra={
           bySource && (
@@ -252,7 +264,7 @@ function QualityView({ data, source }: { data: Quality; source: string | undefin
         }
       >
         <Suspense fallback={<PageSpinner />}>
-          <EChart option={option} ariaLabel={t('quality.trend')} height={320} testId="quality-trend" />
+          <EChart option={option} ariaLabel={trendTitle} height={320} testId="quality-trend" />
         </Suspense>
       </Card>
     </>
