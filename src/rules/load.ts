@@ -35,9 +35,25 @@ function yamlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Read and compile every `*.yaml` parameter file of a directory. */
+/**
+ * Read and compile every `*.yaml` parameter file of a directory. A problem names the file that
+ * holds the parameter its path starts with, or the directory when no file does (a parameter
+ * missing from all of them).
+ */
 export function loadParameters(dir: string = defaultParametersDir()): ParameterSet {
-  return compileParameters(yamlFiles(dir).map((f) => parse(readFileSync(f, 'utf8'))));
+  const files = yamlFiles(dir).map((file) => ({ file, doc: parse(readFileSync(file, 'utf8')) as unknown }));
+  try {
+    return compileParameters(files.map((f) => f.doc));
+  } catch (err) {
+    if (!(err instanceof ParameterError) || err.issues.length === 0) throw err;
+    // Parameter names hold dots themselves: the file is the one with a name the path starts with.
+    const path = err.issues[0].path;
+    const holds = (doc: unknown) =>
+      isRecord(doc) &&
+      Object.keys(doc).some((k) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`));
+    const where = files.find((f) => holds(f.doc))?.file ?? dir;
+    throw new ParameterError(`${where}: ${err.message}`, err.issues);
+  }
 }
 
 /** One problem of a reform file: where (dotted path inside the file, "" = the file), a code and why (zh, en). */

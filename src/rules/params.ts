@@ -517,7 +517,17 @@ const problem = (code: string, path: string, zh: string, en: string): ParamIssue
 /** A parameter of a current-law file, checked (every problem at once) and compiled. */
 function compileParameter(name: string, raw: unknown): Parameter {
   const kind = PARAMETER_KINDS[name];
-  if (!kind) throw new ParameterError(`unknown parameter ${name}`);
+  if (!kind) {
+    const near = nearNames(name).join(', ');
+    failWith([
+      problem(
+        'unknown_parameter',
+        name,
+        `没有这个参数${near ? `（同组参数：${near}）` : ''}`,
+        `unknown parameter ${name}${near ? ` (the parameters of its group: ${near})` : ''}`,
+      ),
+    ]);
+  }
   if (!isRecord(raw)) {
     failWith([problem('invalid_type', name, '应为包含 unit、description、values 的映射', 'expected a map')]);
   }
@@ -559,14 +569,22 @@ function compileParameter(name: string, raw: unknown): Parameter {
 export function compileParameters(documents: unknown[]): ParameterSet {
   const params = new Map<string, Parameter>();
   for (const doc of documents) {
-    if (!isRecord(doc)) throw new ParameterError('a parameter file must be a map of name → definition');
+    if (!isRecord(doc)) {
+      const zh = '参数文件应为“参数名 → 定义”的映射';
+      failWith([problem('invalid_type', '', zh, 'a parameter file must be a map of name → definition')]);
+    }
     for (const [name, raw] of Object.entries(doc)) {
-      if (params.has(name)) throw new ParameterError(`parameter ${name} defined twice`);
+      if (params.has(name)) {
+        failWith([problem('duplicate', name, '参数重复定义', `parameter ${name} defined twice`)]);
+      }
       params.set(name, compileParameter(name, raw));
     }
   }
   const missing = Object.keys(PARAMETER_KINDS).filter((n) => !params.has(n));
-  if (missing.length) throw new ParameterError(`missing parameters: ${missing.join(', ')}`);
+  if (missing.length) {
+    const list = missing.join(', ');
+    failWith([problem('missing', '', `缺少参数：${list}`, `missing parameters: ${list}`)]);
+  }
   return { params, reforms: [] };
 }
 

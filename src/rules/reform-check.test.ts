@@ -3,7 +3,7 @@
  * reform (as `loadReform` does for a file), and a money parameter's unit is checked once, at the
  * parameter, in both languages.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,30 @@ describe('current-law parameter files', () => {
     expect(e.issues[0].message.en).toContain('dollar');
     expect(e.issues[0].message.en).toContain('yuan, fen');
     expect(e.message).toMatch(/^birth_subsidy\.second_child\.unit: /);
+  });
+
+  it('a broken file of a parameter directory is named, and every problem is in zh and en', () => {
+    const params = join(dir, 'params');
+    mkdirSync(params, { recursive: true });
+    const { unit: _unit, ...noUnit } = definition('yuan');
+    writeFileSync(join(params, 'subsidy.yaml'), JSON.stringify({ 'birth_subsidy.second_child': noUnit }));
+    const e = parameterError(() => loadParameters(params));
+    expect(e.message).toMatch(/subsidy\.yaml: birth_subsidy\.second_child: unit is required/);
+    bilingual(e.issues);
+    // Unknown, repeated and missing parameters too, each with its path.
+    const unknown = parameterError(() =>
+      compileParameters([{ 'birth_subsidy.fourth_child': definition('yuan') }]),
+    );
+    expect(unknown.issues.map((i) => [i.path, i.code])).toEqual([
+      ['birth_subsidy.fourth_child', 'unknown_parameter'],
+    ]);
+    expect(unknown.issues[0].message.en).toContain('birth_subsidy.second_child');
+    bilingual(unknown.issues);
+    const twice = { 'birth_subsidy.second_child': definition('yuan') };
+    bilingual(parameterError(() => compileParameters([twice, twice])).issues);
+    const missing = parameterError(() => compileParameters([twice]));
+    expect(missing.issues[0].code).toBe('missing');
+    bilingual(missing.issues);
   });
 
   it('a missing unit or description keeps its message, now with zh and the problems listed', () => {
