@@ -12,6 +12,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../config.ts';
 import { openDb } from '../db/connection.ts';
+import type { Database } from '../db/schema.ts';
 import { findUnmaskedIdNumbers } from '../domain/id-number.ts';
 import { createCipher, loadKeys } from '../security/crypto.ts';
 import { buildApp, SESSION_COOKIE } from './app.ts';
@@ -190,4 +191,24 @@ export function uploadImport(
     body: typeof opts.file === 'string' ? readFileSync(opts.file) : opts.file,
     headers: { 'content-type': 'application/octet-stream' },
   });
+}
+
+type AuditColumn = keyof Database['audit_log'] & string;
+
+/**
+ * The audit rows one request wrote, in order: found by its request id, or by the response that
+ * carries it (`x-request-id`), with the columns a test compares.
+ */
+export function auditOf(
+  ts: TestServer,
+  r: string | { headers: Record<string, unknown> },
+  columns: readonly AuditColumn[],
+): Promise<Record<string, unknown>[]> {
+  const requestId = typeof r === 'string' ? r : String(r.headers['x-request-id']);
+  return ts.deps.db.kysely
+    .selectFrom('audit_log')
+    .select(columns as AuditColumn[])
+    .where('request_id', '=', requestId)
+    .orderBy('id')
+    .execute();
 }

@@ -3,7 +3,7 @@ import { streetsOf } from '../../../domain/areas.ts';
 import { makeIdNumber } from '../../../domain/id-number.ts';
 import { verifyAudit } from '../../audit.ts';
 import { insertPerson } from '../../seed/demo-accounts.ts';
-import { createTestServer, type TestServer } from '../../test-support.ts';
+import { auditOf as auditRows, createTestServer, type TestServer } from '../../test-support.ts';
 
 let ts: TestServer;
 let cookie: string;
@@ -35,15 +35,13 @@ afterAll(async () => {
   await ts.close();
 });
 
-/** The audit rows one request wrote, found by the request id the response carries. */
-async function auditOf(r: { headers: Record<string, unknown> }) {
-  return ts.deps.db.kysely
-    .selectFrom('audit_log')
-    .select(['action', 'subject_type', 'subject_id', 'outcome', 'details'])
-    .where('request_id', '=', String(r.headers['x-request-id']))
-    .orderBy('id')
-    .execute();
-}
+/** The audit rows one request wrote. */
+const auditOf = (r: { headers: Record<string, unknown> }) =>
+  auditRows(ts, r, ['action', 'subject_type', 'subject_id', 'outcome', 'details']);
+
+/** Asks to reveal a person's full ID number for a stated reason. */
+const reveal = (id: number, reason: string) =>
+  ts.request({ method: 'POST', url: `/api/v1/persons/${id}/reveal`, cookie, body: { reason } });
 
 describe('refused reads of personal data are answered as before and audited once', () => {
   it.each([
@@ -70,12 +68,7 @@ describe('refused reads of personal data are answered as before and audited once
   });
 
   it('a reveal without a real reason: 400, one denied row, no number', async () => {
-    const r = await ts.request({
-      method: 'POST',
-      url: `/api/v1/persons/${inside}/reveal`,
-      cookie,
-      body: { reason: '    ' },
-    });
+    const r = await reveal(inside, '    ');
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ status: 400, code: 'person.reveal_reason_required' });
     expect(r.json()).not.toHaveProperty('idNumber');
@@ -91,12 +84,7 @@ describe('refused reads of personal data are answered as before and audited once
   });
 
   it('a reveal of a person out of scope: 404, one denied row with the stated reason', async () => {
-    const r = await ts.request({
-      method: 'POST',
-      url: `/api/v1/persons/${outside}/reveal`,
-      cookie,
-      body: { reason: '核对出生登记' },
-    });
+    const r = await reveal(outside, '核对出生登记');
     expect(r.statusCode).toBe(404);
     expect(r.json()).toMatchObject({ status: 404, code: 'person.not_found' });
     expect(await auditOf(r)).toEqual([
@@ -111,12 +99,7 @@ describe('refused reads of personal data are answered as before and audited once
   });
 
   it('a reveal in scope with a reason: 200, no-store, one success row; the chain holds', async () => {
-    const r = await ts.request({
-      method: 'POST',
-      url: `/api/v1/persons/${inside}/reveal`,
-      cookie,
-      body: { reason: '核对出生登记' },
-    });
+    const r = await reveal(inside, '核对出生登记');
     expect(r.statusCode).toBe(200);
     expect(r.headers['cache-control']).toBe('no-store');
     expect(r.json().idNumber).toMatch(/^530102\d{11}[\dX]$/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../audit.ts';
 import { departmentCode } from '../../seed/reference.ts';
-import { createTestServer, type TestServer } from '../../test-support.ts';
+import { auditOf as auditRows, createTestServer, type TestServer } from '../../test-support.ts';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ afterAll(async () => {
 });
 
 const auditOf = (requestId: string) =>
-  ts.deps.db.kysely
-    .selectFrom('audit_log')
-    .select(['action', 'outcome', 'actor_role', 'actor_area', 'subject_id', 'details'])
-    .where('request_id', '=', requestId)
-    .orderBy('id')
-    .execute();
+  auditRows(ts, requestId, ['action', 'outcome', 'actor_role', 'actor_area', 'subject_id', 'details']);
 
 describe('POST /users', () => {
   it('a creation outside the creator’s scope is refused (400 user.scope) and its denied audit row is kept', async () => {
